@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+// Saker: a host runtime-security agent. See README.md and docs/architecture.md.
+import PackageDescription
+
+/// Static archives of the C libraries the probe loader needs, so the binary only needs glibc.
+let staticCLibraries: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xlinker", "/usr/lib/x86_64-linux-gnu/libbpf.a",
+        "-Xlinker", "/usr/lib/x86_64-linux-gnu/libelf.a",
+        "-Xlinker", "/usr/lib/x86_64-linux-gnu/libz.a",
+    ])
+]
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "saker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "saker", targets: ["saker"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Kernel side: the CO-RE eBPF programs (bpf/, compiled by the Makefile) and a thin loader over libbpf.
+        .target(
+            name: "CSakerProbe",
+            exclude: ["bpf"],
+            cSettings: [.headerSearchPath("generated")],
+            linkerSettings: staticCLibraries
+        ),
+        // libyaml, linked statically, seen through a tiny shim.
+        .target(
+            name: "CSakerYAML",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "/usr/lib/x86_64-linux-gnu/libyaml.a"])]
+        ),
+        // A small JSON value, parser (with positions) and writer.
+        .target(name: "SakerJSON", swiftSettings: swiftSettings),
+        // The Event model every other module speaks.
+        .target(name: "SakerEvent", swiftSettings: swiftSettings),
+        // Process, fd, user and container state kept from the event stream.
+        .target(name: "SakerState", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
+        // Probe lifecycle, raw record decoding and the JSON-lines capture format.
+        .target(
+            name: "SakerCapture",
+            dependencies: ["SakerEvent", "SakerState", "SakerJSON", "CSakerProbe"],
+            swiftSettings: swiftSettings
+        ),
+        // YAML documents with file:line:column on every node.
+        .target(name: "SakerYAML", dependencies: ["CSakerYAML"], swiftSettings: swiftSettings),
+        // The Falco rules language: loader, filter parser, fields, compiler, outputs.
+        .target(
+            name: "SakerRules",
+            dependencies: ["SakerEvent", "SakerState", "SakerYAML", "SakerJSON"],
+            swiftSettings: swiftSettings
+        ),
+        // The command line, thin.
+        .executableTarget(
+            name: "saker",
+            dependencies: [
+                "SakerCapture", "SakerRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SakerEventTests", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerStateTests", dependencies: ["SakerState"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerCaptureTests", dependencies: ["SakerCapture"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerJSONTests", dependencies: ["SakerJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerYAMLTests", dependencies: ["SakerYAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerRulesTests", dependencies: ["SakerRules"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,2 @@
+#pragma once
+int saker_probe_placeholder(void);

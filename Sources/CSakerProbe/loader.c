@@ -1,0 +1,1 @@
+int saker_probe_placeholder(void) { return 0; }
