@@ -62,14 +62,14 @@ let package = Package(
         .executableTarget(
             name: "saker",
             dependencies: [
-                "SakerCapture", "SakerRules",
+                "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SakerEventTests", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerStateTests", dependencies: ["SakerState"], swiftSettings: swiftSettings),
-        .testTarget(name: "SakerCaptureTests", dependencies: ["SakerCapture"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerCaptureTests", dependencies: ["SakerCapture", "SakerJSON", "CSakerProbe"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerJSONTests", dependencies: ["SakerJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerYAMLTests", dependencies: ["SakerYAML"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerRulesTests", dependencies: ["SakerRules"], swiftSettings: swiftSettings),

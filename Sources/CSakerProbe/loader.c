@@ -28,10 +28,11 @@ static int verbose_logging;
 
 static int print_libbpf(enum libbpf_print_level level, const char *format, va_list args)
 {
-    if (level == LIBBPF_DEBUG && !verbose_logging)
+    /* Without --verbose, libbpf stays quiet: failures reach the user as one clear message from
+     * saker_probe_open (the verifier log is a WARN-level message, shown with --verbose). */
+    if (!verbose_logging)
         return 0;
-    if (level == LIBBPF_INFO && !verbose_logging)
-        return 0;
+    (void)level;
     return vfprintf(stderr, format, args);
 }
 

@@ -61,7 +61,7 @@ public enum CaptureFormat {
         case .bytes(let b): return .string(hex(b))
         case .strings(let list): return .array(list.map { .string($0) })
         case .flags(let v, let table): return .string(table.render(v))
-        case .mode(let m): return .string("0" + String(m, radix: 8))
+        case .mode(let m): return .string(m == 0 ? "0" : "0" + String(m, radix: 8))
         case .address(let a): return .string(addressText(a))
         case .tuple(let t): return .string(tupleText(t))
         }

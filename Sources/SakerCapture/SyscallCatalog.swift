@@ -164,6 +164,13 @@ public enum SyscallCatalog {
     /// Syscalls Saker decodes with Falco's parameter names.
     public static var decodedTypes: [EventType] { specs.keys.sorted() }
 
+    /// What `saker capture` records by default: every decoded syscall but the high-volume data
+    /// transfers (read, write, send*, recv*), which `--syscalls` or `--all` add.
+    public static var defaultCaptureTypes: Set<EventType> {
+        let dataTransfers: Set<String> = ["read", "write", "sendto", "sendmsg", "recvfrom", "recvmsg"]
+        return Set(specs.keys.filter { !dataTransfers.contains($0.name) })
+    }
+
     /// Syscalls whose records keep the process and fd tables right; always captured.
     public static let stateTypes: Set<EventType> = {
         let names = [

@@ -1,4 +1,7 @@
 import Glibc
+import SakerCapture
+import SakerEvent
+import SakerState
 import Synchronization
 
 /// Set from SIGINT/SIGTERM handlers; loops poll it.
@@ -6,6 +9,12 @@ let stopRequested = Atomic<Bool>(false)
 
 /// Installs handlers that ask the running loop to stop on SIGINT and SIGTERM.
 func installStopHandlers() {
+    // A parent may have started us with these signals blocked (the mask survives exec).
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    sigprocmask(SIG_UNBLOCK, &set, nil)
     signal(SIGINT) { _ in stopRequested.store(true, ordering: .relaxed) }
     signal(SIGTERM) { _ in stopRequested.store(true, ordering: .relaxed) }
     signal(SIGPIPE, SIG_IGN)
@@ -13,9 +22,14 @@ func installStopHandlers() {
 
 /// Writes a line to standard error.
 func printError(_ message: String) {
-    var line = message
-    line.append("\n")
-    _ = line.withCString { fputs($0, stderr) }
+    var bytes = Array(message.utf8)
+    bytes.append(0x0A)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+        if n <= 0 { break }
+        offset += n
+    }
 }
 
 /// The host name, as `evt.hostname` and the capture header give it.
@@ -33,3 +47,16 @@ func kernelRelease() -> String {
         String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
     }
 }
+
+/// The processes running now, as `procsnapshot` events; a failed scan is reported and yields none.
+func scanProc() -> [Event] {
+    do {
+        return try ProcScanner().scan(timestamp: Clock.realtimeNanoseconds())
+    } catch {
+        printError("saker: warning: reading /proc failed: \(error)")
+        return []
+    }
+}
+
+/// True once SIGINT or SIGTERM arrived.
+func shouldStop() -> Bool { stopRequested.load(ordering: .relaxed) }

@@ -54,7 +54,8 @@ import SakerJSON
     }
 
     @Test(arguments: [
-        ("not json", "f:7:1: error: invalid JSON: expected a value"),
+        ("not json", "f:7:2: error: invalid JSON: expected 'null'"),
+        ("{oops}", "f:7:2: error: invalid JSON: expected a string key"),
         ("[1]", "f:7: error: expected a JSON object, found an array"),
         (#"{"evt.time":1,"proc.pid":1}"#, "f:7: error: missing \"evt.type\""),
         (#"{"evt.type":"frobnicate","evt.time":1,"proc.pid":1}"#, "f:7: error: unknown event type \"frobnicate\""),

@@ -1,6 +1,7 @@
 import Testing
 import SakerEvent
 @testable import SakerCapture
+import CSakerProbe
 
 @Suite struct RecordDecoderTests {
     let decoder = RecordDecoder(bootToEpochOffset: 1_700_000_000_000_000_000)

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func reportsLineAndColumnOfErrors() {
-        #expect(throws: JSONParseError(line: 2, column: 6, message: "expected a value")) {
+        #expect(throws: JSONParseError(line: 2, column: 6, message: "expected a string key")) {
             try JSONParser.parse("{\"a\":\n  1, }")
         }
         #expect(throws: JSONParseError(line: 1, column: 1, message: "expected a value, found the end of the input")) {

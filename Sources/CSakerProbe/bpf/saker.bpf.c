@@ -541,8 +541,9 @@ int BPF_PROG(saker_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
         struct inode *inode = BPF_CORE_READ(exe, f_inode);
         pi->exe_ino = BPF_CORE_READ(inode, i_ino);
         if (bpf_core_field_exists(inode->i_ctime_sec)) {
-            pi->exe_ctime_ns = (__u64)BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_ctime_nsec);
-            pi->exe_mtime_ns = (__u64)BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_mtime_nsec);
+            /* Bit 31 of i_ctime_nsec is the multigrain "queried" flag since Linux 6.13. */
+            pi->exe_ctime_ns = (__u64)BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL + (BPF_CORE_READ(inode, i_ctime_nsec) & 0x3fffffff);
+            pi->exe_mtime_ns = (__u64)BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ULL + (BPF_CORE_READ(inode, i_mtime_nsec) & 0x3fffffff);
         }
         pi->exe_flags = exe_flags_of(exe, inode, cred);
     }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds and runs Saker's libFuzzer targets for a while each.
+#   Fuzz/run.sh [SECONDS]      (default 60; CI uses a short run, e.g. 30)
+# Needs a Swift toolchain whose swiftc supports -sanitize=fuzzer (Linux toolchains do). Swift code is
+# memory-safe, so AddressSanitizer is left out (it only adds linker noise here).
+# Crashes are written to .build-fuzz/ as crash-*; rerun one with: .build-fuzz/<target> <crash file>
+set -euo pipefail
+
+seconds="${1:-${FUZZ_SECONDS:-60}}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/.build-fuzz"
+mkdir -p "$out"
+
+# The filter parser needs no other module: its files are compiled together with the entry point.
+filter_parser_sources=(AST Escaping Lexer ListSubstitution ParseError Parser Position Printer SourceMap Visitor)
+
+build_filter_parser() {
+    local sources=()
+    for name in "${filter_parser_sources[@]}"; do sources+=("$root/Sources/SakerRules/Filter$name.swift"); done
+    swiftc -sanitize=fuzzer -parse-as-library -O -g -module-name FilterParserFuzz \
+        "${sources[@]}" "$root/Fuzz/FilterParserFuzz/FilterParserFuzz.swift" -o "$out/filter-parser-fuzz"
+}
+
+run() {
+    local name="$1" seeds="$2" dict="$3"
+    # libFuzzer adds what it finds to the first corpus directory: keep it out of the repository.
+    local corpus="$out/$name-corpus"
+    mkdir -p "$corpus"
+    cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+    (cd "$out" && "./$name" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
+        -dict="$dict" "$corpus")
+}
+
+echo "building filter-parser-fuzz"
+build_filter_parser
+echo "fuzzing the filter parser for ${seconds}s"
+run filter-parser-fuzz "$root/Fuzz/FilterParserFuzz/seeds" "$root/Fuzz/FilterParserFuzz/filter.dict"
