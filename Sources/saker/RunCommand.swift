@@ -3,45 +3,69 @@ import Glibc
 import SakerCapture
 import SakerEvent
 import SakerJSON
+import SakerRules
 import SakerState
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the agent in the foreground.",
+        abstract: "Run the agent in the foreground: watch this host and print alerts.",
         discussion: """
-            Attaches the eBPF probe, seeds its process table from /proc and follows what \
-            processes do. Needs root, or CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE \
-            and CAP_DAC_READ_SEARCH.
+            Compiles the rules (the built-in ruleset unless --rules is given), attaches the eBPF \
+            probe with only the syscalls the rules need enabled, seeds the process table from \
+            /proc and prints an alert for every matching event. Needs root, or CAP_BPF, \
+            CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
             """)
+
+    @OptionGroup var rules: RulesOptions
+
+    @Flag(name: .long, help: "Print alerts as Falco's JSON alerts, one per line.")
+    var json = false
+
+    @Option(name: .long, help: "Stop after this many seconds (default: run until SIGINT or SIGTERM).")
+    var duration: Double?
 
     @Flag(name: .long, help: "Show libbpf's messages (the verifier log on failures).")
     var verbose = false
 
     func run() throws {
         installStopHandlers()
+        let environment = FieldEnvironment.currentHost()
+        let loaded = try rules.load(environment: environment)
+        guard let engine = loaded.engine else {
+            printError(Diagnostic.render(loaded.diagnostics))
+            throw ExitCode(1)
+        }
         var options = ProbeOptions()
         options.verbose = verbose
         let capture: LiveCapture
-        do { capture = try LiveCapture(types: [], options: options) } catch { throw CommandFailure(error.message) }
-        printError("saker: probe attached")
-        var state = ProcessTable()
-        for snapshot in scanProc() { _ = state.apply(snapshot) }
-        let out = try? OutputFile(path: "-")
-        var writer = JSONWriter(capacity: 1 << 16)
+        do { capture = try LiveCapture(types: engine.interestingTypes, options: options) } catch {
+            throw CommandFailure(error.message)
+        }
+        printError("saker: probe attached, \(engine.rules.count) rules loaded, \(engine.interestingTypes.count) event types watched")
+        let scanner = ProcScanner()
+        var state = ProcessTable(resolver: { id in scanner.snapshot(id: id, timestamp: Clock.realtimeNanoseconds()) })
+        for snapshot in scanProc() { state.apply(snapshot) }
+        let users = UserTable(hostRoot: "/")
+        let alerts = AlertPrinter(json: json)
+        let end = duration.map { Clock.realtimeNanoseconds() + UInt64($0 * 1e9) }
+        capture.onMalformed = { printError("saker: warning: \($0)") }
         while !shouldStop() {
+            if let end, Clock.realtimeNanoseconds() >= end { break }
             do {
                 try capture.poll(timeoutMilliseconds: 10) { event in
-                    _ = state.apply(event)
-                    CaptureFormat.write(event, processName: state.process(pid: event.pid)?.comm, to: &writer)
+                    let process = state.apply(event)
+                    for alert in engine.process(event, process: process, state: state, users: users) {
+                        alerts.print(alert)
+                    }
                 }
             } catch {
+                alerts.flush()
                 throw CommandFailure(error.message)
             }
-            try? out?.write(writer.bytes)
-            try? out?.flush()
-            writer.reset()
+            alerts.flush()
         }
-        printError("saker: stopped after \(capture.statistics.events) events, \(capture.statistics.kernel.dropped) dropped")
+        let stats = capture.statistics
+        printError("saker: stopped after \(stats.events) events, \(alerts.count) alerts, \(stats.kernel.dropped) dropped in the kernel")
     }
 }
