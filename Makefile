@@ -14,8 +14,9 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 RELEASE_BIN := .build/release/saker
 DEBUG_BIN := .build/debug/saker
 RUN_ARGS ?=
+FUZZ_SECONDS ?= 20
 
-.PHONY: deps test-deps probe build debug run test bench fuzz clean check-probe
+.PHONY: deps test-deps probe build debug run test bench fuzz clean
 
 deps:
 	@.ci/install-deps build
@@ -48,15 +49,18 @@ debug: probe
 run: build
 	$(RELEASE_BIN) run $(RUN_ARGS)
 
+# The short fuzz run comes first so that the test runner's summary is the last thing printed.
 test: test-deps probe
+	Fuzz/run.sh $(FUZZ_SECONDS)
 	$(SWIFT) build --product saker
 	SAKER_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --no-parallel
 
 bench: build
-	Benchmarks/run.sh $(RELEASE_BIN)
+	$(SWIFT) build $(RELEASE_FLAGS) --product saker-engine-bench
+	Benchmarks/run.sh $(RELEASE_BIN) .build/release/saker-engine-bench
 
-fuzz: probe
-	Fuzz/run.sh
+fuzz:
+	Fuzz/run.sh 300
 
 clean:
 	rm -rf .build $(GEN) dist

@@ -58,13 +58,23 @@ let package = Package(
             dependencies: ["SakerEvent", "SakerState", "SakerYAML", "SakerJSON"],
             swiftSettings: swiftSettings
         ),
+        // Saker's default ruleset (Falco language), embedded in the binary.
+        .target(name: "SakerDefaultRules", resources: [.embedInCode("saker_rules.yaml")], swiftSettings: swiftSettings),
         // The command line, thin.
         .executableTarget(
             name: "saker",
             dependencies: [
                 "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
+                "SakerDefaultRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // `make bench`, part 2: the engine on a recorded stream. Not shipped.
+        .executableTarget(
+            name: "saker-engine-bench",
+            dependencies: ["SakerCapture", "SakerRules", "SakerState", "SakerEvent", "SakerJSON"],
+            path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SakerEventTests", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
@@ -73,6 +83,18 @@ let package = Package(
         .testTarget(name: "SakerJSONTests", dependencies: ["SakerJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerYAMLTests", dependencies: ["SakerYAML"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerRulesTests", dependencies: ["SakerRules"], swiftSettings: swiftSettings),
-        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SakerDefaultRulesTests",
+            dependencies: ["SakerDefaultRules", "SakerRules", "SakerState", "SakerCapture", "SakerEvent"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState", "SakerJSON"], swiftSettings: swiftSettings),
+        // Replay fixtures for each upstream stable rule: it fires with the expected output_fields, and a near miss stays quiet.
+        .testTarget(
+            name: "SakerConformanceTests",
+            dependencies: ["SakerCapture", "SakerState", "SakerRules", "SakerEvent", "SakerJSON"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

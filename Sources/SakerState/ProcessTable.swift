@@ -33,7 +33,7 @@ public struct ProcessTable {
         /// Creates limits; the defaults suit a busy host.
         public init(
             maxProcesses: Int = 131_072, maxThreads: Int = 131_072, maxFdsPerProcess: Int = 4096,
-            exitedRetention: UInt64 = 5_000_000_000
+            exitedRetention: UInt64 = 1_000_000_000
         ) {
             self.maxProcesses = maxProcesses
             self.maxThreads = maxThreads
