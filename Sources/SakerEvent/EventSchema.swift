@@ -85,9 +85,10 @@ public enum EventSchema {
         t["linkat"] = [("res", .errno), ("olddir", .fd), ("oldpath", .string), ("newdir", .fd), ("newpath", .string), ("flags", .flags(.linkatFlags))]
         t["symlink"] = [("res", .errno), ("target", .string), ("linkpath", .string)]
         t["symlinkat"] = [("res", .errno), ("target", .string), ("linkdirfd", .fd), ("linkpath", .string)]
-        t["chmod"] = [("res", .errno), ("filename", .string), ("mode", .mode)]
-        t["fchmod"] = [("res", .errno), ("fd", .fd), ("mode", .mode)]
-        t["fchmodat"] = [("res", .errno), ("dirfd", .fd), ("filename", .string), ("mode", .mode)]
+        // libs renders chmod modes as S_I* names (PT_MODE), other modes in octal.
+        t["chmod"] = [("res", .errno), ("filename", .string), ("mode", .flags(.fileMode))]
+        t["fchmod"] = [("res", .errno), ("fd", .fd), ("mode", .flags(.fileMode))]
+        t["fchmodat"] = [("res", .errno), ("dirfd", .fd), ("filename", .string), ("mode", .flags(.fileMode))]
         t["chdir"] = [("res", .errno), ("path", .string)]
         t["fchdir"] = [("res", .errno), ("fd", .fd)]
         t["chroot"] = [("res", .errno), ("path", .string)]

@@ -40,6 +40,8 @@ public enum FlagTable: UInt8, Sendable, CaseIterable {
     case bpfCommand
     /// `MODULE_INIT_*` flags of finit_module.
     case moduleFlags
+    /// `S_I*` permission bits of chmod, fchmod and fchmodat (libs' `chmod_mode`).
+    case fileMode
 
     /// The table's entries in libs' rendering order.
     public var entries: [(name: String, value: UInt64)] { FlagTable.storage[Int(rawValue)].entries }
@@ -68,8 +70,10 @@ public enum FlagTable: UInt8, Sendable, CaseIterable {
 
     /// Parses a rendering back (`O_WRONLY|O_CREAT`, a constant name, or a number).
     public func parse(_ text: String) -> UInt64? {
-        if let number = UInt64(text) { return number }
+        if self != .fileMode, let number = UInt64(text) { return number }
         if text.hasPrefix("0x"), let number = UInt64(text.dropFirst(2), radix: 16) { return number }
+        // Modes are written in octal (`04755`).
+        if self == .fileMode, text.hasPrefix("0"), let number = UInt64(text, radix: 8) { return number }
         let table = FlagTable.storage[Int(rawValue)]
         var value: UInt64 = 0
         for part in text.split(separator: "|") {
@@ -241,5 +245,11 @@ public enum FlagTable: UInt8, Sendable, CaseIterable {
         ], bitmask: false),
         // moduleFlags
         Storage(entries: [("MODULE_INIT_IGNORE_MODVERSIONS", 1), ("MODULE_INIT_IGNORE_VERMAGIC", 2), ("MODULE_INIT_COMPRESSED_FILE", 4)], bitmask: true, zeroName: "0"),
+        // fileMode, in libs' order
+        Storage(entries: [
+            ("S_IXOTH", 0o1), ("S_IWOTH", 0o2), ("S_IROTH", 0o4), ("S_IXGRP", 0o10), ("S_IWGRP", 0o20),
+            ("S_IRGRP", 0o40), ("S_IXUSR", 0o100), ("S_IWUSR", 0o200), ("S_IRUSR", 0o400), ("S_ISVTX", 0o1000),
+            ("S_ISGID", 0o2000), ("S_ISUID", 0o4000),
+        ], bitmask: true, zeroName: "0"),
     ]
 }

@@ -159,6 +159,10 @@ public struct FieldContext {
         } else {
             value = event.param(wanted)
         }
-        return value?.integer
+        guard let number = value?.integer else { return nil }
+        // A call that returns the descriptor (open, socket, accept…) and failed carries -errno
+        // there; libs reports such a descriptor as -1 (the `open_file_failed` macro relies on it).
+        if number < 0, index == 0, event.type.isSyscall { return -1 }
+        return number
     }
 }

@@ -49,6 +49,12 @@ extension FieldRegistry {
 
     private static func computeNameWithoutDescriptor(_ context: inout FieldContext, raw: Bool) -> String? {
         guard let process = context.process else { return nil }
+        // A failed connect (EINPROGRESS included): libs' extract_fdname_from_creator renders the
+        // call's tuple parameter.
+        if context.event.type == .connect {
+            if case .tuple(let tuple)? = context.event.param("tuple") { return tuple.description }
+            return ""
+        }
         guard openFlags(context.event) != nil, let name = FieldParamIndex.name.value(in: context.event)?.text else { return "" }
         if raw { return name }
         if name.utf8.first == UInt8(ascii: "/") { return PathNormalization.normalize(name) }

@@ -2,18 +2,15 @@ import SakerJSON
 import SakerRules
 import Testing
 
-/// Minimal reproductions of places where Saker, replaying a capture, does not do what Falco does
-/// on the same events. Each is written to Falco's behaviour and recorded as a known issue: when
-/// Saker is fixed the known issue stops reproducing and the test says so.
-@Suite struct KnownDeviations {
+/// Cases beyond the 25 fixtures where Saker once differed from Falco, kept as regressions.
+@Suite struct FailedCallConformance {
     /// `open_file_failed` needs `fd.num = -1` on a failed open: libs resets the event's fd to -1
-    /// on the enter event and only sets it when the open succeeds. Saker reports the return value
-    /// (`-13` for EACCES), so the failed half of "Directory traversal monitored file read" never
-    /// fires (nor any rule built on `open_file_failed`), except for EPERM, whose -errno is -1.
+    /// and only sets it when the open succeeds, so the failed half of "Directory traversal
+    /// monitored file read" fires on an EACCES open.
     @Test func aFailedTraversalOpenFiresDirectoryTraversal() throws {
         let path = ConformancePaths.testDirectory + "/Fixtures/deviations/failed-open-directory-traversal.jsonl"
         let alerts = try StableRules.replay(path)
-        withKnownIssue("fd.num of a failed open is the -errno result, not -1 as in libs") {
+        do {
             let alert = try #require(alerts.first { $0.alert.rule == "Directory traversal monitored file read" })
             #expect(alert.event == 4)
             let fields = alert.alert.outputFields.map { ($0.key, $0.value?.json ?? .null) }

@@ -29,6 +29,9 @@ import SakerEvent
         #expect(FlagTable.socketFamily.render(17) == "AF_PACKET")
         #expect(FlagTable.execFlags.render(5) == "EXE_WRITABLE|EXE_FROM_MEMFD")
         #expect(FlagTable.execFlags.render(0) == "0")
+        #expect(FlagTable.fileMode.render(0o4755) == "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID")
+        #expect(FlagTable.fileMode.parse("04755") == 0o4755)
+        #expect(FlagTable.fileMode.parse("S_IRUSR|S_ISUID") == 0o4400)
         #expect(Errno.name(115) == "EINPROGRESS")
         #expect(Errno.value(named: "ENOENT") == 2)
     }

@@ -167,12 +167,13 @@ import Testing
 
     @Test func aFailedOpenStillNamesItsPath() throws {
         // libs' extract_from_null_fd: name, raw name and directory from the call's arguments,
-        // the type character guessed from the call, no file name, the failed result as fd.num.
+        // the type character guessed from the call, no file name; fd.num is -1 (libs'
+        // m_lastevent_fd is only set by a successful open, which `open_file_failed` relies on).
         #expect(try F.extract("fd.name", for: F.openMissing) == .string("/home/alice/todo.txt"))
         #expect(try F.extract("fd.nameraw", for: F.openMissing) == .string("notes/../todo.txt"))
         #expect(try F.extract("fd.directory", for: F.openMissing) == .string("/home/alice"))
         #expect(try F.extract("fd.filename", for: F.openMissing) == nil)
-        #expect(try F.extract("fd.num", for: F.openMissing) == .int(-2))
+        #expect(try F.extract("fd.num", for: F.openMissing) == .int(-1))
         #expect(try F.extract("fd.typechar", for: F.openMissing) == .string("f"))
         #expect(try F.extract("fd.type", for: F.openMissing) == nil)
     }
@@ -208,8 +209,8 @@ import Testing
 
     @Test func aConnectionIsNamedByItsTupleOnceTheConnectSucceeded() throws {
         // libs treats a connect that returned an error (EINPROGRESS included) as having no
-        // descriptor for fd.name: the name is empty; the addresses are there.
-        #expect(try F.extract("fd.name", for: F.connect) == .string(""))
+        // descriptor for fd.name, and extract_fdname_from_creator renders the call's tuple.
+        #expect(try F.extract("fd.name", for: F.connect) == .string("10.0.0.5:40000->93.184.216.34:443"))
         var connected = F.connect
         connected.setParam("res", .errno(0))
         #expect(try F.extract("fd.name", for: connected) == .string("10.0.0.5:40000->93.184.216.34:443"))
