@@ -27,8 +27,15 @@ run() {
     local corpus="$out/$name-corpus"
     mkdir -p "$corpus"
     cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
-    (cd "$out" && "./$name" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
-        -dict="$dict" "$corpus")
+    # libFuzzer prints a line per new input: keep that in a log, show the summary.
+    local log="$out/$name.log"
+    if ! (cd "$out" && "./$name" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
+        -dict="$dict" "$corpus") >"$log" 2>&1; then
+        tail -n 40 "$log"
+        echo "fuzzing $name found a problem; the full log is $log" >&2
+        return 1
+    fi
+    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done)" "$log" || tail -n 3 "$log"
 }
 
 echo "building filter-parser-fuzz"
