@@ -40,52 +40,6 @@ public struct FieldStateView {
         guard let process = processes[tid], process.isAlive else { return nil }
         return ThreadEntry(tid: tid, pid: tid, vtid: process.vpid)
     }
-
-    /// The parent process.
-    public func parent(of process: ProcessEntry) -> ProcessEntry? {
-        guard process.ppid > 0, process.ppid != process.pid else { return nil }
-        return processes[process.ppid]
-    }
-
-    /// The ancestor `level` generations up: 0 is the process itself, 1 its parent.
-    public func ancestor(of process: ProcessEntry, level: Int) -> ProcessEntry? {
-        guard level >= 0, level <= ProcessTable.maxAncestorDepth else { return nil }
-        var current = process
-        for _ in 0..<level {
-            guard let next = parent(of: current) else { return nil }
-            current = next
-        }
-        return current
-    }
-
-    /// Calls `body` with each ancestor, parent first, until it returns false or the chain ends.
-    public func forEachAncestor(of process: ProcessEntry, _ body: (ProcessEntry) -> Bool) {
-        var current = process
-        for _ in 0..<ProcessTable.maxAncestorDepth {
-            guard let next = parent(of: current), next !== process else { return }
-            guard body(next) else { return }
-            current = next
-        }
-    }
-
-    /// The session leader (`proc.sname`), found as ``ProcessTable/sessionLeader(of:)`` finds it.
-    public func sessionLeader(of process: ProcessEntry) -> ProcessEntry? {
-        leader(of: process, id: process.sid, key: \.sid)
-    }
-
-    /// The process group leader (`proc.vpgid.name`).
-    public func processGroupLeader(of process: ProcessEntry) -> ProcessEntry? {
-        leader(of: process, id: process.vpgid, key: \.vpgid)
-    }
-
-    private func leader(of process: ProcessEntry, id: Int64, key: KeyPath<ProcessEntry, Int64>) -> ProcessEntry? {
-        if process.vpid == process.pid, id > 0, let leader = processes[id] { return leader }
-        var leader = process
-        forEachAncestor(of: process) {
-            guard $0[keyPath: key] == id else { return false }
-            leader = $0
-            return true
-        }
-        return leader
-    }
 }
+
+extension FieldStateView: ProcessLookup {}
