@@ -52,6 +52,8 @@ let package = Package(
         ),
         // YAML documents with file:line:column on every node.
         .target(name: "SakerYAML", dependencies: ["CSakerYAML"], swiftSettings: swiftSettings),
+        // The agent's configuration: model, loading (drop-ins, -o overrides, ${ENV}) and strict validation.
+        .target(name: "SakerConfig", dependencies: ["SakerYAML"], swiftSettings: swiftSettings),
         // The Falco rules language: loader, filter parser, fields, compiler, outputs.
         .target(
             name: "SakerRules",
@@ -60,12 +62,13 @@ let package = Package(
         ),
         // Saker's default ruleset (Falco language), embedded in the binary.
         .target(name: "SakerDefaultRules", resources: [.embedInCode("saker_rules.yaml")], swiftSettings: swiftSettings),
+        .target(name: "SakerSystemd", swiftSettings: swiftSettings),
         // The command line, thin.
         .executableTarget(
             name: "saker",
             dependencies: [
                 "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
-                "SakerDefaultRules",
+                "SakerDefaultRules", "SakerConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -78,10 +81,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SakerEventTests", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerSystemdTests", dependencies: ["SakerSystemd"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerStateTests", dependencies: ["SakerState"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerCaptureTests", dependencies: ["SakerCapture", "SakerJSON", "CSakerProbe"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerJSONTests", dependencies: ["SakerJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerYAMLTests", dependencies: ["SakerYAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerConfigTests", dependencies: ["SakerConfig", "SakerYAML"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerRulesTests", dependencies: ["SakerRules"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SakerDefaultRulesTests",

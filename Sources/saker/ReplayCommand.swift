@@ -30,7 +30,7 @@ struct ReplayCommand: ParsableCommand {
         let environment = FieldEnvironment.currentHost()
         var engine: RuleEngine?
         if !events {
-            let loaded = try rules.load(environment: environment)
+            let loaded = rules.loadWithoutConfiguration(environment: environment)
             if !loaded.diagnostics.filter({ $0.severity == .error }).isEmpty || loaded.engine == nil {
                 printError(Diagnostic.render(loaded.diagnostics))
                 throw ExitCode(1)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import SakerCapture
+import SakerConfig
 import SakerEvent
 import SakerJSON
 import SakerRules
@@ -17,6 +18,7 @@ struct RunCommand: ParsableCommand {
             CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
             """)
 
+    @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var rules: RulesOptions
 
     @Flag(name: .long, help: "Print alerts as Falco's JSON alerts, one per line.")
@@ -31,13 +33,15 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         installStopHandlers()
         let environment = FieldEnvironment.currentHost()
-        let loaded = try rules.load(environment: environment)
-        guard let engine = loaded.engine else {
-            printError(Diagnostic.render(loaded.diagnostics))
-            throw ExitCode(1)
-        }
+        // A configuration or rules error stops the agent here, before the kernel is touched.
+        guard let setup = try AgentSetup.load(configOptions, rules, environment: environment) else { throw ExitCode(1) }
+        let engine = setup.engine
+        let configuration = setup.configuration
         var options = ProbeOptions()
         options.verbose = verbose
+        options.ringBytes = UInt32(configuration.buffer.ringBufferMiB) * 1024 * 1024
+        options.wakeupBytes = UInt64(configuration.buffer.wakeupKiB) * 1024
+        if !configuration.selfExclusion { options.excludedProcess = nil }
         let capture: LiveCapture
         do { capture = try LiveCapture(types: engine.interestingTypes, options: options) } catch {
             throw CommandFailure(error.message)
@@ -47,7 +51,7 @@ struct RunCommand: ParsableCommand {
         var state = ProcessTable(resolver: { id in scanner.snapshot(id: id, timestamp: Clock.realtimeNanoseconds()) })
         for snapshot in scanProc() { state.apply(snapshot) }
         let users = UserTable(hostRoot: "/")
-        let alerts = AlertPrinter(json: json)
+        let alerts = AlertPrinter(json: json || configuration.jsonOutput)
         let end = duration.map { Clock.realtimeNanoseconds() + UInt64($0 * 1e9) }
         capture.onMalformed = { printError("saker: warning: \($0)") }
         while !shouldStop() {

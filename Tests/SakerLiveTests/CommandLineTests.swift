@@ -105,4 +105,32 @@ import SakerJSON
         let version = try LiveHarness.run(binary, ["version"])
         #expect(version.output.hasPrefix("saker "))
     }
+
+    @Test func validateChecksAConfigurationFileWithPositions() throws {
+        let binary = try LiveHarness.sakerBinary()
+        let dir = try LiveHarness.temporaryDirectory()
+        let rules = try Self.write("- list: empty\n  items: []\n", "rules.yaml", in: dir)
+        let good = try Self.write("rules_files: [\(rules)]\npriority: warning\n", "good.yaml", in: dir)
+        let ok = try LiveHarness.run(binary, ["validate", "--config", good, "--config-dir", dir.appendingPathComponent("none").path])
+        #expect(ok.status == 0, "\(ok.error)")
+        let bad = try Self.write("rules_files: [\(rules)]\npriority: warnin\nbuffer:\n  ring_buffer_mib: 3\n", "bad.yaml", in: dir)
+        let result = try LiveHarness.run(binary, ["validate", "--config", bad, "--config-dir", dir.appendingPathComponent("none").path])
+        #expect(result.status == 1)
+        #expect(result.error.contains("\(bad):2:11: error: priority: 'warnin'"), "\(result.error)")
+        #expect(result.error.contains("did you mean 'warning'?"))
+        #expect(result.error.contains("\(bad):4:20: error: buffer.ring_buffer_mib: 3 is not a power of two"))
+        let overridden = try LiveHarness.run(binary, ["validate", "--config", good, "--config-dir", dir.appendingPathComponent("none").path, "-o", "priority=loud"])
+        #expect(overridden.status == 1)
+        #expect(overridden.error.contains("-o argument 1"), "\(overridden.error)")
+    }
+
+    @Test func runRefusesABadConfigurationBeforeTouchingTheKernel() throws {
+        let binary = try LiveHarness.sakerBinary()
+        let dir = try LiveHarness.temporaryDirectory()
+        let bad = try Self.write("log_level: chatty\n", "bad.yaml", in: dir)
+        let result = try LiveHarness.run(binary, ["run", "--config", bad, "--config-dir", dir.appendingPathComponent("none").path])
+        #expect(result.status != 0)
+        #expect(result.error.contains("\(bad):1:12: error:"), "\(result.error)")
+        #expect(!result.error.contains("probe attached"))
+    }
 }

@@ -466,7 +466,9 @@ int BPF_PROG(saker_sys_exit, struct pt_regs *regs, long ret)
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
     if (tgid == self_tgid)
         return 0;
-    long nr = BPF_CORE_READ(regs, orig_ax);
+    /* tp_btf arguments are trusted BTF pointers: direct loads (CO-RE relocated through
+     * vmlinux.h) are plain memory reads, much cheaper than a probe-read helper call each. */
+    long nr = regs->orig_ax;
     if (nr < 0 || nr >= SAKER_MAX_SYSCALLS)
         return 0;
     struct saker_syscall_desc *d = &syscall_descs[nr & (SAKER_MAX_SYSCALLS - 1)];
@@ -479,12 +481,12 @@ int BPF_PROG(saker_sys_exit, struct pt_regs *regs, long ret)
     if (!s)
         return 0;
     struct saker_record_header *h = begin_record(s, SAKER_REC_SYSCALL, nr, ret);
-    h->args[0] = BPF_CORE_READ(regs, di);
-    h->args[1] = BPF_CORE_READ(regs, si);
-    h->args[2] = BPF_CORE_READ(regs, dx);
-    h->args[3] = BPF_CORE_READ(regs, r10);
-    h->args[4] = BPF_CORE_READ(regs, r8);
-    h->args[5] = BPF_CORE_READ(regs, r9);
+    h->args[0] = regs->di;
+    h->args[1] = regs->si;
+    h->args[2] = regs->dx;
+    h->args[3] = regs->r10;
+    h->args[4] = regs->r8;
+    h->args[5] = regs->r9;
     __u32 off = sizeof(*h);
     struct saker_syscall_desc desc = *d;
     if (desc.str_args[0])
