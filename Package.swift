@@ -68,7 +68,7 @@ let package = Package(
             name: "saker",
             dependencies: [
                 "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
-                "SakerDefaultRules", "SakerConfig",
+                "SakerDefaultRules", "SakerConfig", "SakerSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

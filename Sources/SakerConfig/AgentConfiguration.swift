@@ -316,9 +316,9 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var maxProcesses = 65_536
         /// `max_fds_per_process` (default `1024`, 16…1048576).
         public var maxFDsPerProcess = 1024
-        /// `exited_retention`: how long an exited process is kept for late events (default `10s`,
+        /// `exited_retention`: how long an exited process is kept for late events (default `1s`,
         /// 0ms…1h).
-        public var exitedRetention = ConfigDuration.seconds(10)
+        public var exitedRetention = ConfigDuration.seconds(1)
         /// The defaults.
         public init() {}
     }

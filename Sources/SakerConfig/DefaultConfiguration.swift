@@ -81,7 +81,7 @@ public enum DefaultConfiguration {
         state:
           max_processes: 65536
           max_fds_per_process: 1024
-          exited_retention: 10s
+          exited_retention: 1s
 
         """
 }

@@ -7,7 +7,7 @@ import Glibc
 /// socket is disabled and every send does nothing, so `saker run` behaves the same in a terminal
 /// and under `Type=notify`.
 ///
-/// The socket is non-blocking: if systemd's queue is full, a send waits with `poll` for at most
+/// The socket is non-blocking: if systemd's queue is full (`EAGAIN`), a send retries for at most
 /// ``sendTimeoutMilliseconds`` and then fails with ``NotifyError/Code/timedOut`` rather than
 /// stall the pipeline it reports on. `EINTR` is retried. Sends are safe from any thread (the file
 /// descriptor is only written with `sendto`), which is why this is a class shared by reference
@@ -86,6 +86,7 @@ public final class NotifySocket: Sendable {
         guard payload.count <= NotifySocket.maximumDatagramSize else {
             throw NotifyError(.messageTooLong, address: address.description, "a \(payload.count)-byte datagram is longer than the \(NotifySocket.maximumDatagramSize) bytes systemd reads")
         }
+        var deadline: UInt64?
         while true {
             let sent = payload.withUnsafeBytes { bytes in
                 address.withSocketAddress { socketAddress, length in
@@ -98,27 +99,18 @@ public final class NotifySocket: Sendable {
             case EINTR:
                 continue
             case EAGAIN, EWOULDBLOCK:
-                try waitUntilWritable(address)
+                // The receiver's queue is full. `poll` cannot wait for that on an unconnected
+                // datagram socket (it reports our own buffer, always writable), so back off in
+                // short sleeps until the deadline.
+                let now = MonotonicClock.microseconds()
+                let end = deadline ?? now + UInt64(max(0, sendTimeoutMilliseconds)) * 1_000
+                deadline = end
+                guard now < end else {
+                    throw NotifyError(.timedOut, address: address.description, errno: error, "the receiver's queue stayed full for \(sendTimeoutMilliseconds) ms")
+                }
+                usleep(useconds_t(min(end - now, 5_000)))
             default:
                 throw NotifyError(.send, address: address.description, errno: error, "cannot send `\(NotifySocket.summary(text))`")
-            }
-        }
-    }
-
-    /// Waits until the socket may send again. The corresponding C function is `poll`.
-    private func waitUntilWritable(_ address: NotifyAddress) throws(NotifyError) {
-        let deadline = MonotonicClock.microseconds() + UInt64(max(0, sendTimeoutMilliseconds)) * 1_000
-        while true {
-            let now = MonotonicClock.microseconds()
-            guard now < deadline else {
-                throw NotifyError(.timedOut, address: address.description, "the receiver's queue stayed full for \(sendTimeoutMilliseconds) ms")
-            }
-            var entry = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-            let remaining = Int32(min(UInt64(Int32.max), (deadline - now + 999) / 1_000))
-            let ready = poll(&entry, 1, remaining)
-            if ready > 0 { return }
-            if ready < 0 && Glibc.errno != EINTR {
-                throw NotifyError(.send, address: address.description, errno: Glibc.errno, "cannot wait for the socket")
             }
         }
     }

@@ -40,13 +40,19 @@ struct AgentSetup {
     var rulesSource: String
     var warnings: Int
 
+    /// The first error of the last failed ``load(_:_:environment:json:)``, on one line (for
+    /// `STATUS=` after a failed reload).
+    nonisolated(unsafe) static var lastError: String?
+
     /// Loads the configuration, then the rules it names (`--rules` wins; with no configuration
     /// file, the built-in ruleset plus /etc/saker/rules.d if present). Prints every diagnostic to
     /// standard error (or as JSON to standard output) and returns nil on any error.
     static func load(_ configOptions: ConfigOptions, _ rulesOptions: RulesOptions, environment: FieldEnvironment, json: Bool = false) throws -> AgentSetup? {
+        lastError = nil
         let (loadedConfiguration, configDiagnostics) = configOptions.load(checkingRulesFiles: rulesOptions.paths.isEmpty)
         guard let configuration = loadedConfiguration else {
             if json { print("[" + configDiagnostics.map(\.json).joined(separator: ",") + "]") } else { printError(ConfigDiagnostic.render(configDiagnostics)) }
+            lastError = configDiagnostics.first { $0.severity == .error }?.rendered().split(separator: "\n").first.map(String.init)
             return nil
         }
         if !configDiagnostics.isEmpty && !json { printError(ConfigDiagnostic.render(configDiagnostics)) }
@@ -88,7 +94,10 @@ struct AgentSetup {
         } else if !diagnostics.isEmpty {
             printError(Diagnostic.render(diagnostics))
         }
-        guard let engine else { return nil }
+        guard let engine else {
+            lastError = diagnostics.first { $0.severity == .error }?.rendered().split(separator: "\n").first.map(String.init)
+            return nil
+        }
         return AgentSetup(
             configuration: configuration, engine: engine, rulesSource: source,
             warnings: diagnostics.filter { $0.severity == .warning }.count + configDiagnostics.count)

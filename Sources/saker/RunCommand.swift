@@ -6,16 +6,20 @@ import SakerEvent
 import SakerJSON
 import SakerRules
 import SakerState
+import SakerSystemd
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the agent in the foreground: watch this host and print alerts.",
         discussion: """
-            Compiles the rules (the built-in ruleset unless --rules is given), attaches the eBPF \
-            probe with only the syscalls the rules need enabled, seeds the process table from \
-            /proc and prints an alert for every matching event. Needs root, or CAP_BPF, \
-            CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
+            Loads the configuration and compiles the rules (a configuration or rules error exits \\
+            non-zero before the kernel is touched), attaches the eBPF probe with only the syscalls \\
+            the rules need enabled, seeds the process table from /proc and prints an alert for \\
+            every matching event. Under systemd (Type=notify) it reports READY=1 once events flow, \\
+            STATUS=, WATCHDOG=1 while the pipeline makes progress, RELOADING=1 on SIGHUP (a broken \\
+            configuration keeps the running one) and STOPPING=1 on SIGTERM. Needs root, or \\
+            CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
             """)
 
     @OptionGroup var configOptions: ConfigOptions
@@ -32,44 +36,39 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         installStopHandlers()
+        let notify: NotifySocket
+        // A short send timeout: a busy systemd must not stall the event loop.
+        do { notify = try NotifySocket.fromEnvironment(unsetEnvironment: true, sendTimeoutMilliseconds: 50) } catch {
+            throw CommandFailure("\(error)")
+        }
+        let watchdog: WatchdogConfiguration?
+        let fault: PipelineFault?
+        do {
+            watchdog = try WatchdogConfiguration.fromEnvironment(unsetEnvironment: true)
+            fault = try PipelineFault.fromEnvironment()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        sendNotify(notify, .status(StatusLine(phase: .starting("loading configuration and rules")).text))
         let environment = FieldEnvironment.currentHost()
         // A configuration or rules error stops the agent here, before the kernel is touched.
         guard let setup = try AgentSetup.load(configOptions, rules, environment: environment) else { throw ExitCode(1) }
-        let engine = setup.engine
         let configuration = setup.configuration
         var options = ProbeOptions()
         options.verbose = verbose
         options.ringBytes = UInt32(configuration.buffer.ringBufferMiB) * 1024 * 1024
         options.wakeupBytes = UInt64(configuration.buffer.wakeupKiB) * 1024
         if !configuration.selfExclusion { options.excludedProcess = nil }
+        sendNotify(notify, .status(StatusLine(phase: .starting("attaching the probe")).text))
         let capture: LiveCapture
-        do { capture = try LiveCapture(types: engine.interestingTypes, options: options) } catch {
+        do { capture = try LiveCapture(types: setup.engine.interestingTypes, options: options) } catch {
             throw CommandFailure(error.message)
         }
-        printError("saker: probe attached, \(engine.rules.count) rules loaded, \(engine.interestingTypes.count) event types watched")
-        let scanner = ProcScanner()
-        var state = ProcessTable(resolver: { id in scanner.snapshot(id: id, timestamp: Clock.realtimeNanoseconds()) })
-        for snapshot in scanProc() { state.apply(snapshot) }
-        let users = UserTable(hostRoot: "/")
-        let alerts = AlertPrinter(json: json || configuration.jsonOutput)
-        let end = duration.map { Clock.realtimeNanoseconds() + UInt64($0 * 1e9) }
-        capture.onMalformed = { printError("saker: warning: \($0)") }
-        while !shouldStop() {
-            if let end, Clock.realtimeNanoseconds() >= end { break }
-            do {
-                try capture.poll(timeoutMilliseconds: 10) { event in
-                    let process = state.apply(event)
-                    for alert in engine.process(event, process: process, state: state, users: users) {
-                        alerts.print(alert)
-                    }
-                }
-            } catch {
-                alerts.flush()
-                throw CommandFailure(error.message)
-            }
-            alerts.flush()
-        }
-        let stats = capture.statistics
-        printError("saker: stopped after \(stats.events) events, \(alerts.count) alerts, \(stats.kernel.dropped) dropped in the kernel")
+        printError("saker: probe attached, \(setup.engine.rules.count) rules loaded, \(setup.engine.interestingTypes.count) event types watched")
+        let loop = AgentLoop(
+            setup: setup, capture: capture, notify: notify, watchdog: watchdog, fault: fault,
+            reload: { try AgentSetup.load(configOptions, rules, environment: environment) },
+            json: json || configuration.jsonOutput, environment: environment)
+        try loop.run(duration: duration)
     }
 }

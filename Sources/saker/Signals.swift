@@ -2,10 +2,14 @@ import Glibc
 import SakerCapture
 import SakerEvent
 import SakerState
+import SakerSystemd
 import Synchronization
 
 /// Set from SIGINT/SIGTERM handlers; loops poll it.
 let stopRequested = Atomic<Bool>(false)
+
+/// Set from the SIGHUP handler; the agent loop reloads and clears it.
+let reloadRequested = Atomic<Bool>(false)
 
 /// Installs handlers that ask the running loop to stop on SIGINT and SIGTERM.
 func installStopHandlers() {
@@ -14,9 +18,11 @@ func installStopHandlers() {
     sigemptyset(&set)
     sigaddset(&set, SIGINT)
     sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGHUP)
     sigprocmask(SIG_UNBLOCK, &set, nil)
     signal(SIGINT) { _ in stopRequested.store(true, ordering: .relaxed) }
     signal(SIGTERM) { _ in stopRequested.store(true, ordering: .relaxed) }
+    signal(SIGHUP) { _ in reloadRequested.store(true, ordering: .relaxed) }
     signal(SIGPIPE, SIG_IGN)
 }
 
@@ -60,3 +66,19 @@ func scanProc() -> [Event] {
 
 /// True once SIGINT or SIGTERM arrived.
 func shouldStop() -> Bool { stopRequested.load(ordering: .relaxed) }
+
+/// True once, after each SIGHUP.
+func takeReloadRequest() -> Bool { reloadRequested.exchange(false, ordering: .relaxed) }
+
+/// Whether a failed sd_notify send was already reported (once is enough for the journal).
+private let reportedNotifyFailure = Atomic<Bool>(false)
+
+/// Sends sd_notify messages; the first failure is logged, later ones are not (a wrong
+/// `NOTIFY_SOCKET` must be visible, but must not flood the log or stop the agent).
+func sendNotify(_ socket: NotifySocket, _ messages: NotifyMessage...) {
+    do {
+        try socket.send(messages)
+    } catch {
+        if !reportedNotifyFailure.exchange(true, ordering: .relaxed) { printError("saker: warning: sd_notify: \(error)") }
+    }
+}

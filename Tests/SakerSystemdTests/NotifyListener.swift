@@ -11,7 +11,8 @@ final class NotifyListener {
 
     private static let serial = Atomic<Int>(0)
 
-    enum Kind { case path, abstract }
+    /// A socket file or an abstract name.
+    enum Kind: Sendable { case path, abstract }
 
     init(_ kind: Kind) throws {
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

@@ -1,0 +1,183 @@
+import Glibc
+import SakerCapture
+import SakerConfig
+import SakerEvent
+import SakerRules
+import SakerState
+import SakerSystemd
+
+/// The agent's main loop: capture → state → rules → alerts, with the systemd protocol around it
+/// (READY once events flow, STATUS, WATCHDOG only while the pipeline makes progress, RELOADING on
+/// SIGHUP, STOPPING at the end). One thread: nothing here runs concurrently with the hot path.
+final class AgentLoop {
+    private var setup: AgentSetup
+    private let capture: LiveCapture
+    private let notify: NotifySocket
+    private let fault: PipelineFault?
+    private let reload: () throws -> AgentSetup?
+    private let alerts: AlertPrinter
+    private let environment: FieldEnvironment
+    private var state: ProcessTable
+    private let users = UserTable(hostRoot: "/")
+    private var watchdog: WatchdogPolicy?
+    private let counters = PipelineCounters()
+    private let startUsec = MonotonicClock.microseconds()
+    private var ready = false
+    private var lastReloadError: String?
+    private var lastStatusUsec: UInt64 = 0
+    private var eventsAtLastStatus: UInt64 = 0
+    private var dropsAtLastAlert: UInt64 = 0
+    private var lastDropAlertUsec: UInt64 = 0
+    private var reportedStall = false
+
+    init(
+        setup: AgentSetup, capture: LiveCapture, notify: NotifySocket, watchdog: WatchdogConfiguration?,
+        fault: PipelineFault?, reload: @escaping () throws -> AgentSetup?, json: Bool, environment: FieldEnvironment
+    ) {
+        self.setup = setup
+        self.capture = capture
+        self.notify = notify
+        self.fault = fault
+        self.reload = reload
+        self.environment = environment
+        alerts = AlertPrinter(json: json)
+        let scanner = ProcScanner()
+        let limits = setup.configuration.state
+        state = ProcessTable(
+            limits: ProcessTable.Limits(
+                maxProcesses: limits.maxProcesses, maxFdsPerProcess: limits.maxFDsPerProcess,
+                exitedRetention: UInt64(limits.exitedRetention.nanoseconds)),
+            resolver: { id in scanner.snapshot(id: id, timestamp: Clock.realtimeNanoseconds()) })
+        if let watchdog { self.watchdog = WatchdogPolicy(configuration: watchdog, startUsec: startUsec) }
+        capture.onMalformed = { printError("saker: warning: \($0)") }
+    }
+
+    /// Runs until SIGINT/SIGTERM (or `duration` seconds).
+    func run(duration: Double?) throws {
+        for snapshot in scanProc() { state.apply(snapshot) }
+        startProbeSelfTest()
+        let end = duration.map { MonotonicClock.microseconds() + UInt64($0 * 1e6) }
+        while !shouldStop() {
+            let now = MonotonicClock.microseconds()
+            if let end, now >= end { break }
+            if takeReloadRequest() { reloadConfiguration() }
+            if let fault, fault.stalls(.reader, elapsedUsec: now - startUsec) || fault.stalls(.evaluator, elapsedUsec: now - startUsec) {
+                // Test-only: the pipeline stops making progress; the watchdog must notice.
+                usleep(10_000)
+                tickWatchdog(now: now)
+                continue
+            }
+            let handled: Int
+            do {
+                handled = try capture.poll(timeoutMilliseconds: 10) { event in
+                    let process = state.apply(event)
+                    for alert in setup.engine.process(event, process: process, state: state, users: users) {
+                        alerts.print(alert)
+                    }
+                }
+            } catch {
+                alerts.flush()
+                throw CommandFailure(error.message)
+            }
+            // Progress is counted once per batch: the events read were evaluated in the same pass.
+            if handled > 0 {
+                counters.recordWork(.reader, count: UInt64(handled))
+                counters.recordWork(.evaluator, count: UInt64(handled))
+            }
+            counters.recordHeartbeat(.reader)
+            counters.recordHeartbeat(.evaluator)
+            alerts.flush()
+            counters.recordHeartbeat(.output)
+            let after = MonotonicClock.microseconds()
+            if !ready && capture.statistics.events > 0 {
+                // Probes attached, rules compiled, and records have come through the ring buffer.
+                ready = true
+                sendNotify(notify, .ready, .status(statusLine(now: after).text))
+            }
+            tickWatchdog(now: after)
+            if after - lastStatusUsec >= 1_000_000 { reportStatus(now: after) }
+        }
+        sendNotify(notify, .stopping, .status(StatusLine(phase: .stopping, rules: setup.engine.rules.count).text))
+        let stats = capture.statistics
+        printError("saker: stopped after \(stats.events) events, \(alerts.count) alerts, \(stats.kernel.dropped) dropped in the kernel")
+    }
+
+    /// Runs `/bin/true` once: its fork, exec and exit are records the probe must deliver, so READY
+    /// comes as soon as the pipeline works end to end, even on a quiet host. (The agent's own
+    /// syscalls are excluded in the kernel; a child's are not.)
+    private func startProbeSelfTest() {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("true"), nil]
+        defer { argv.forEach { free($0) } }
+        if posix_spawn(&pid, "/bin/true", nil, nil, argv, nil) == 0 {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+
+    private func tickWatchdog(now: UInt64) {
+        guard var policy = watchdog else { return }
+        if case .ping = policy.tick(nowUsec: now, progress: counters.snapshot()) { sendNotify(notify, .watchdog) }
+        watchdog = policy
+    }
+
+    private func statusLine(now: UInt64) -> StatusLine {
+        let events = capture.statistics.events
+        let elapsed = max(now - lastStatusUsec, 1)
+        let rate = lastStatusUsec == 0 ? 0 : (events - eventsAtLastStatus) * 1_000_000 / elapsed
+        return StatusLine(
+            phase: ready ? .ready : .starting("waiting for the first events"), rules: setup.engine.rules.count,
+            eventsPerSecond: rate, kernelDrops: capture.statistics.kernel.dropped, lastReloadError: lastReloadError)
+    }
+
+    /// STATUS= once a second, and the internal alert when the kernel dropped events.
+    private func reportStatus(now: UInt64) {
+        let line = statusLine(now: now)
+        lastStatusUsec = now
+        eventsAtLastStatus = capture.statistics.events
+        sendNotify(notify, .status(line.text))
+        let dropped = capture.statistics.kernel.dropped
+        let drops = setup.configuration.syscallEventDrops
+        if dropped > dropsAtLastAlert, now - lastDropAlertUsec >= 30_000_000 {
+            let lost = dropped - dropsAtLastAlert
+            dropsAtLastAlert = dropped
+            lastDropAlertUsec = now
+            if drops.actions.contains(.log) { printError("saker: warning: the kernel dropped \(lost) events (ring buffer full)") }
+            if drops.actions.contains(.alert) {
+                alerts.print(Alert(
+                    rule: "Saker internal: syscall event drops", priority: .critical, source: "internal",
+                    tags: ["saker", "internal"], time: Clock.realtimeNanoseconds(), hostname: environment.hostname,
+                    message: "Saker internal: syscall event drops | dropped=\(lost) total_dropped=\(dropped)",
+                    outputFields: [("n_drops", .uint(lost)), ("n_drops_total", .uint(dropped))]))
+                alerts.flush()
+            }
+        }
+    }
+
+    /// SIGHUP: validate the new configuration and rules beside the running ones; swap them in
+    /// if they load (the probe stays attached, the state is kept, the syscall map is updated in
+    /// place), else keep running the old ones and say why.
+    private func reloadConfiguration() {
+        sendNotify(notify, .reloadingNow(), .status(StatusLine(phase: .reloading, rules: setup.engine.rules.count).text))
+        printError("saker: reloading the configuration")
+        let candidate: AgentSetup?
+        do { candidate = try reload() } catch { candidate = nil }
+        if let candidate {
+            setup = candidate
+            capture.probe.enable(candidate.engine.interestingTypes)
+            lastReloadError = nil
+            printError("saker: reloaded: \(candidate.engine.rules.count) rules from \(candidate.rulesSource)")
+        } else {
+            let reason = AgentSetup.lastError ?? "the new configuration or rules did not load"
+            lastReloadError = reason
+            printError("saker: reload failed, still running the previous configuration: \(reason)")
+            alerts.print(Alert(
+                rule: "Saker internal: configuration reload failed", priority: .error, source: "internal",
+                tags: ["saker", "internal"], time: Clock.realtimeNanoseconds(), hostname: environment.hostname,
+                message: "Saker internal: configuration reload failed, previous configuration kept | error=\(reason)",
+                outputFields: [("error", .string(reason))]))
+            alerts.flush()
+        }
+        sendNotify(notify, .ready, .status(statusLine(now: MonotonicClock.microseconds()).text))
+    }
+}
