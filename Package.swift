@@ -93,7 +93,7 @@ let package = Package(
             dependencies: ["SakerDefaultRules", "SakerRules", "SakerState", "SakerCapture", "SakerEvent"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState", "SakerJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState", "SakerJSON", "SakerEvent"], swiftSettings: swiftSettings),
         // Replay fixtures for each upstream stable rule: it fires with the expected output_fields, and a near miss stays quiet.
         .testTarget(
             name: "SakerConformanceTests",

@@ -36,6 +36,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         installStopHandlers()
+        // Least privilege: whatever we started with (root, or the unit's ambient set), keep only
+        // CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
+        if let kept = try? Privileges.dropAllButNeeded(), getuid() == 0 {
+            printError("saker: running as root with only \(kept.map(\.name).joined(separator: ", "))")
+        }
         let notify: NotifySocket
         // A short send timeout: a busy systemd must not stall the event loop.
         do { notify = try NotifySocket.fromEnvironment(unsetEnvironment: true, sendTimeoutMilliseconds: 50) } catch {
@@ -49,7 +54,8 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
-        sendNotify(notify, .status(StatusLine(phase: .starting("loading configuration and rules")).text))
+        // Large rule sets take a while to compile: ask systemd for more start time while loading.
+        sendNotify(notify, .extendTimeout(usec: 30_000_000), .status(StatusLine(phase: .starting("loading configuration and rules")).text))
         let environment = FieldEnvironment.currentHost()
         // A configuration or rules error stops the agent here, before the kernel is touched.
         guard let setup = try AgentSetup.load(configOptions, rules, environment: environment) else { throw ExitCode(1) }

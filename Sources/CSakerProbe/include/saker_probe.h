@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "saker_record.h"
+#include "saker_privileges.h"
 
 #ifdef __cplusplus
 extern "C" {
