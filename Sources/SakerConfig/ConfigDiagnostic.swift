@@ -67,9 +67,7 @@ public struct ConfigDiagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The position as `file:line:column` (just `file` when there is no line).
-    public var location: String {
-        line > 0 ? "\(file):\(line):\(column)" : file
-    }
+    public var location: String { SourceSnippet.location(file: file, line: line, column: column) }
 
     /// The first line of ``rendered()``: `file:line:column: error: message`.
     public var description: String {
@@ -78,19 +76,7 @@ public struct ConfigDiagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// ``description``, then the source line and a caret under the column. No trailing newline.
     public func rendered() -> String {
-        guard let sourceLine, line > 0 else { return description }
-        var caret = ""
-        var count = 0
-        for character in sourceLine {
-            if count >= column - 1 { break }
-            caret.append(character == "\t" ? "\t" : " ")
-            count += 1
-        }
-        while count < column - 1 {
-            caret.append(" ")
-            count += 1
-        }
-        return description + "\n" + sourceLine + "\n" + caret + "^"
+        SourceSnippet.render(header: description, sourceLine: sourceLine, line: line, column: column)
     }
 
     /// Renders diagnostics one after another, each followed by a newline.
