@@ -14,7 +14,7 @@ final class AgentLoop {
     private let capture: LiveCapture
     private let notify: NotifySocket
     private let fault: PipelineFault?
-    private let reload: () throws -> AgentSetup?
+    private let reload: () throws(AgentSetup.Failure) -> AgentSetup
     private let alerts: AlertPrinter
     private let environment: FieldEnvironment
     private var state: ProcessTable
@@ -32,7 +32,8 @@ final class AgentLoop {
 
     init(
         setup: AgentSetup, capture: LiveCapture, notify: NotifySocket, watchdog: WatchdogConfiguration?,
-        fault: PipelineFault?, reload: @escaping () throws -> AgentSetup?, json: Bool, environment: FieldEnvironment
+        fault: PipelineFault?, reload: @escaping () throws(AgentSetup.Failure) -> AgentSetup, json: Bool,
+        environment: FieldEnvironment
     ) {
         self.setup = setup
         self.capture = capture
@@ -160,15 +161,14 @@ final class AgentLoop {
     private func reloadConfiguration() {
         sendNotify(notify, .reloadingNow(), .status(StatusLine(phase: .reloading, rules: setup.engine.rules.count).text))
         printError("saker: reloading the configuration")
-        let candidate: AgentSetup?
-        do { candidate = try reload() } catch { candidate = nil }
-        if let candidate {
+        do {
+            let candidate = try reload()
             setup = candidate
             capture.probe.enable(candidate.engine.interestingTypes)
             lastReloadError = nil
             printError("saker: reloaded: \(candidate.engine.rules.count) rules from \(candidate.rulesSource)")
-        } else {
-            let reason = AgentSetup.lastError ?? "the new configuration or rules did not load"
+        } catch {
+            let reason = error.firstError
             lastReloadError = reason
             printError("saker: reload failed, still running the previous configuration: \(reason)")
             alerts.print(Alert(

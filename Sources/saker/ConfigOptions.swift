@@ -40,20 +40,20 @@ struct AgentSetup {
     var rulesSource: String
     var warnings: Int
 
-    /// The first error of the last failed ``load(_:_:environment:json:)``, on one line (for
-    /// `STATUS=` after a failed reload).
-    nonisolated(unsafe) static var lastError: String?
+    /// Why the configuration or the rules did not load (every diagnostic was already printed).
+    struct Failure: Error {
+        /// The first error, on one line (for `STATUS=` after a failed reload).
+        var firstError: String
+    }
 
     /// Loads the configuration, then the rules it names (`--rules` wins; with no configuration
     /// file, the built-in ruleset plus /etc/saker/rules.d if present). Prints every diagnostic to
-    /// standard error (or as JSON to standard output) and returns nil on any error.
-    static func load(_ configOptions: ConfigOptions, _ rulesOptions: RulesOptions, environment: FieldEnvironment, json: Bool = false) throws -> AgentSetup? {
-        lastError = nil
+    /// standard error (or as JSON to standard output); throws on any error.
+    static func load(_ configOptions: ConfigOptions, _ rulesOptions: RulesOptions, environment: FieldEnvironment, json: Bool = false) throws(Failure) -> AgentSetup {
         let (loadedConfiguration, configDiagnostics) = configOptions.load(checkingRulesFiles: rulesOptions.paths.isEmpty)
         guard let configuration = loadedConfiguration else {
             if json { print("[" + configDiagnostics.map(\.json).joined(separator: ",") + "]") } else { printError(ConfigDiagnostic.render(configDiagnostics)) }
-            lastError = configDiagnostics.first { $0.severity == .error }?.rendered().split(separator: "\n").first.map(String.init)
-            return nil
+            throw Failure(firstError: firstLine(configDiagnostics.first { $0.severity == .error }?.rendered()))
         }
         if !configDiagnostics.isEmpty && !json { printError(ConfigDiagnostic.render(configDiagnostics)) }
 
@@ -78,7 +78,8 @@ struct AgentSetup {
         let loaded = loader.finish()
         let priorityName = rulesOptions.priority ?? configuration.priority.rawValue
         guard let minimum = RulePriority(parsing: priorityName) else {
-            throw ValidationError("unknown priority '\(priorityName)'")
+            printError("saker: error: unknown priority '\(priorityName)'")
+            throw Failure(firstError: "unknown priority '\(priorityName)'")
         }
         var diagnostics = loaded.diagnostics
         var engine: RuleEngine?
@@ -95,11 +96,14 @@ struct AgentSetup {
             printError(Diagnostic.render(diagnostics))
         }
         guard let engine else {
-            lastError = diagnostics.first { $0.severity == .error }?.rendered().split(separator: "\n").first.map(String.init)
-            return nil
+            throw Failure(firstError: firstLine(diagnostics.first { $0.severity == .error }?.rendered()))
         }
         return AgentSetup(
             configuration: configuration, engine: engine, rulesSource: source,
             warnings: diagnostics.filter { $0.severity == .warning }.count + configDiagnostics.count)
+    }
+
+    private static func firstLine(_ text: String?) -> String {
+        text?.split(separator: "\n").first.map(String.init) ?? "the configuration or rules did not load"
     }
 }

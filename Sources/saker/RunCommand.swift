@@ -58,7 +58,8 @@ struct RunCommand: ParsableCommand {
         sendNotify(notify, .extendTimeout(usec: 30_000_000), .status(StatusLine(phase: .starting("loading configuration and rules")).text))
         let environment = FieldEnvironment.currentHost()
         // A configuration or rules error stops the agent here, before the kernel is touched.
-        guard let setup = try AgentSetup.load(configOptions, rules, environment: environment) else { throw ExitCode(1) }
+        let setup: AgentSetup
+        do { setup = try AgentSetup.load(configOptions, rules, environment: environment) } catch { throw ExitCode(1) }
         let configuration = setup.configuration
         var options = ProbeOptions()
         options.verbose = verbose
@@ -73,7 +74,7 @@ struct RunCommand: ParsableCommand {
         printError("saker: probe attached, \(setup.engine.rules.count) rules loaded, \(setup.engine.interestingTypes.count) event types watched")
         let loop = AgentLoop(
             setup: setup, capture: capture, notify: notify, watchdog: watchdog, fault: fault,
-            reload: { try AgentSetup.load(configOptions, rules, environment: environment) },
+            reload: { () throws(AgentSetup.Failure) -> AgentSetup in try AgentSetup.load(configOptions, rules, environment: environment) },
             json: json || configuration.jsonOutput, environment: environment)
         try loop.run(duration: duration)
     }

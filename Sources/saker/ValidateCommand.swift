@@ -25,7 +25,8 @@ struct ValidateCommand: ParsableCommand {
     var printConfig = false
 
     func run() throws {
-        guard let setup = try AgentSetup.load(configOptions, rules, environment: FieldEnvironment(), json: json) else {
+        let setup: AgentSetup
+        do { setup = try AgentSetup.load(configOptions, rules, environment: FieldEnvironment(), json: json) } catch {
             throw ExitCode(1)
         }
         if printConfig { print(setup.configuration.rendered(), terminator: "") }
