@@ -13,12 +13,12 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the agent in the foreground: watch this host and print alerts.",
         discussion: """
-            Loads the configuration and compiles the rules (a configuration or rules error exits \\
-            non-zero before the kernel is touched), attaches the eBPF probe with only the syscalls \\
-            the rules need enabled, seeds the process table from /proc and prints an alert for \\
-            every matching event. Under systemd (Type=notify) it reports READY=1 once events flow, \\
-            STATUS=, WATCHDOG=1 while the pipeline makes progress, RELOADING=1 on SIGHUP (a broken \\
-            configuration keeps the running one) and STOPPING=1 on SIGTERM. Needs root, or \\
+            Loads the configuration and compiles the rules (a configuration or rules error exits \
+            non-zero before the kernel is touched), attaches the eBPF probe with only the syscalls \
+            the rules need enabled, seeds the process table from /proc and prints an alert for \
+            every matching event. Under systemd (Type=notify) it reports READY=1 once events flow, \
+            STATUS=, WATCHDOG=1 while the pipeline makes progress, RELOADING=1 on SIGHUP (a broken \
+            configuration keeps the running one) and STOPPING=1 on SIGTERM. Needs root, or \
             CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
             """)
 
