@@ -63,12 +63,13 @@ let package = Package(
         // Saker's default ruleset (Falco language), embedded in the binary.
         .target(name: "SakerDefaultRules", resources: [.embedInCode("saker_rules.yaml")], swiftSettings: swiftSettings),
         .target(name: "SakerSystemd", swiftSettings: swiftSettings),
+        .target(name: "SakerOutputs", dependencies: ["SakerRules", "SakerJSON"], swiftSettings: swiftSettings),
         // The command line, thin.
         .executableTarget(
             name: "saker",
             dependencies: [
                 "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
-                "SakerDefaultRules", "SakerConfig", "SakerSystemd",
+                "SakerDefaultRules", "SakerConfig", "SakerSystemd", "SakerOutputs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -80,6 +81,7 @@ let package = Package(
             path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SakerOutputsTests", dependencies: ["SakerOutputs", "SakerRules", "SakerJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerEventTests", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerSystemdTests", dependencies: ["SakerSystemd"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerStateTests", dependencies: ["SakerState"], swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@ import Glibc
 import SakerCapture
 import SakerConfig
 import SakerEvent
+import SakerOutputs
 import SakerRules
 import SakerState
 import SakerSystemd
@@ -15,7 +16,8 @@ final class AgentLoop {
     private let notify: NotifySocket
     private let fault: PipelineFault?
     private let reload: () throws(AgentSetup.Failure) -> AgentSetup
-    private let alerts: AlertPrinter
+    private let router: OutputRouter
+    private var alertCount: UInt64 = 0
     private let environment: FieldEnvironment
     private var state: ProcessTable
     private let users = UserTable(hostRoot: "/")
@@ -32,7 +34,7 @@ final class AgentLoop {
 
     init(
         setup: AgentSetup, capture: LiveCapture, notify: NotifySocket, watchdog: WatchdogConfiguration?,
-        fault: PipelineFault?, reload: @escaping () throws(AgentSetup.Failure) -> AgentSetup, json: Bool,
+        fault: PipelineFault?, reload: @escaping () throws(AgentSetup.Failure) -> AgentSetup, router: OutputRouter,
         environment: FieldEnvironment
     ) {
         self.setup = setup
@@ -41,7 +43,7 @@ final class AgentLoop {
         self.fault = fault
         self.reload = reload
         self.environment = environment
-        alerts = AlertPrinter(json: json)
+        self.router = router
         let scanner = ProcScanner()
         let limits = setup.configuration.state
         state = ProcessTable(
@@ -73,11 +75,11 @@ final class AgentLoop {
                 handled = try capture.poll(timeoutMilliseconds: 10) { event in
                     let process = state.apply(event)
                     for alert in setup.engine.process(event, process: process, state: state, users: users) {
-                        alerts.print(alert)
+                        raise(alert)
                     }
                 }
             } catch {
-                alerts.flush()
+                router.shutdown()
                 throw CommandFailure(error.message)
             }
             // Progress is counted once per batch: the events read were evaluated in the same pass.
@@ -87,7 +89,7 @@ final class AgentLoop {
             }
             counters.recordHeartbeat(.reader)
             counters.recordHeartbeat(.evaluator)
-            alerts.flush()
+            if takeReopenRequest() { router.reopen() }
             counters.recordHeartbeat(.output)
             let after = MonotonicClock.microseconds()
             if !ready && capture.statistics.events > 0 {
@@ -99,8 +101,18 @@ final class AgentLoop {
             if after - lastStatusUsec >= 1_000_000 { reportStatus(now: after) }
         }
         sendNotify(notify, .stopping, .status(StatusLine(phase: .stopping, rules: setup.engine.rules.count).text))
+        router.shutdown()
         let stats = capture.statistics
-        printError("saker: stopped after \(stats.events) events, \(alerts.count) alerts, \(stats.kernel.dropped) dropped in the kernel")
+        printError("saker: stopped after \(stats.events) events, \(alertCount) alerts, \(stats.kernel.dropped) dropped in the kernel")
+        for output in router.counters where output.dropped > 0 || output.failed > 0 {
+            printError("saker: output \(output.name): \(output.delivered) delivered, \(output.dropped) dropped, \(output.failed) failed\(output.lastError.map { " (\($0))" } ?? "")")
+        }
+    }
+
+    /// Hands an alert to every output (never waits for a sink).
+    private func raise(_ alert: Alert) {
+        alertCount += 1
+        _ = router.route(alert)
     }
 
     /// Runs `/bin/true` once: its fork, exec and exit are records the probe must deliver, so READY
@@ -145,12 +157,11 @@ final class AgentLoop {
             lastDropAlertUsec = now
             if drops.actions.contains(.log) { printError("saker: warning: the kernel dropped \(lost) events (ring buffer full)") }
             if drops.actions.contains(.alert) {
-                alerts.print(Alert(
+                raise(Alert(
                     rule: "Saker internal: syscall event drops", priority: .critical, source: "internal",
                     tags: ["saker", "internal"], time: Clock.realtimeNanoseconds(), hostname: environment.hostname,
                     message: "Saker internal: syscall event drops | dropped=\(lost) total_dropped=\(dropped)",
                     outputFields: [("n_drops", .uint(lost)), ("n_drops_total", .uint(dropped))]))
-                alerts.flush()
             }
         }
     }
@@ -171,12 +182,11 @@ final class AgentLoop {
             let reason = error.firstError
             lastReloadError = reason
             printError("saker: reload failed, still running the previous configuration: \(reason)")
-            alerts.print(Alert(
+            raise(Alert(
                 rule: "Saker internal: configuration reload failed", priority: .error, source: "internal",
                 tags: ["saker", "internal"], time: Clock.realtimeNanoseconds(), hostname: environment.hostname,
                 message: "Saker internal: configuration reload failed, previous configuration kept | error=\(reason)",
                 outputFields: [("error", .string(reason))]))
-            alerts.flush()
         }
         sendNotify(notify, .ready, .status(statusLine(now: MonotonicClock.microseconds()).text))
     }

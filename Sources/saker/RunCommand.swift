@@ -4,6 +4,7 @@ import SakerCapture
 import SakerConfig
 import SakerEvent
 import SakerJSON
+import SakerOutputs
 import SakerRules
 import SakerState
 import SakerSystemd
@@ -72,10 +73,12 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure(error.message)
         }
         printError("saker: probe attached, \(setup.engine.rules.count) rules loaded, \(setup.engine.interestingTypes.count) event types watched")
+        let router: OutputRouter
+        do { router = try OutputSetup.router(for: configuration, json: json) } catch { throw CommandFailure("starting the outputs: \(error)") }
         let loop = AgentLoop(
             setup: setup, capture: capture, notify: notify, watchdog: watchdog, fault: fault,
             reload: { () throws(AgentSetup.Failure) -> AgentSetup in try AgentSetup.load(configOptions, rules, environment: environment) },
-            json: json || configuration.jsonOutput, environment: environment)
+            router: router, environment: environment)
         try loop.run(duration: duration)
     }
 }

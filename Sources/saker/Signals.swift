@@ -11,6 +11,9 @@ let stopRequested = Atomic<Bool>(false)
 /// Set from the SIGHUP handler; the agent loop reloads and clears it.
 let reloadRequested = Atomic<Bool>(false)
 
+/// Set from the SIGUSR1 handler (logrotate); the agent loop reopens its output files.
+let reopenRequested = Atomic<Bool>(false)
+
 /// Installs handlers that ask the running loop to stop on SIGINT and SIGTERM.
 func installStopHandlers() {
     // A parent may have started us with these signals blocked (the mask survives exec).
@@ -19,10 +22,12 @@ func installStopHandlers() {
     sigaddset(&set, SIGINT)
     sigaddset(&set, SIGTERM)
     sigaddset(&set, SIGHUP)
+    sigaddset(&set, SIGUSR1)
     sigprocmask(SIG_UNBLOCK, &set, nil)
     signal(SIGINT) { _ in stopRequested.store(true, ordering: .relaxed) }
     signal(SIGTERM) { _ in stopRequested.store(true, ordering: .relaxed) }
     signal(SIGHUP) { _ in reloadRequested.store(true, ordering: .relaxed) }
+    signal(SIGUSR1) { _ in reopenRequested.store(true, ordering: .relaxed) }
     signal(SIGPIPE, SIG_IGN)
 }
 
@@ -82,3 +87,6 @@ func sendNotify(_ socket: NotifySocket, _ messages: NotifyMessage...) {
         if !reportedNotifyFailure.exchange(true, ordering: .relaxed) { printError("saker: warning: sd_notify: \(error)") }
     }
 }
+
+/// True once, after each SIGUSR1.
+func takeReopenRequest() -> Bool { reopenRequested.exchange(false, ordering: .relaxed) }

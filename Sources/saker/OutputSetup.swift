@@ -1,0 +1,27 @@
+import SakerConfig
+import SakerOutputs
+
+/// Builds the alert router the configuration's `outputs:` describe.
+enum OutputSetup {
+    /// One sink per enabled output, each behind its own bounded queue and thread.
+    static func router(for configuration: AgentConfiguration, json forceJSON: Bool) throws(SinkError) -> OutputRouter {
+        let outputs = configuration.outputs
+        let format: AlertFormat = forceJSON || configuration.jsonOutput ? .json : .text
+        var sinks: [OutputRouter.Output] = []
+        if outputs.stdout.enabled { sinks.append(.init(name: "stdout", sink: StdoutSink(format: format))) }
+        if outputs.file.enabled {
+            sinks.append(.init(name: "file", sink: FileSink(path: outputs.file.path, format: format, keepAlive: outputs.file.keepAlive)))
+        }
+        if outputs.syslog.enabled, let facility = SyslogFacility(rawValue: outputs.syslog.facility.rawValue) {
+            sinks.append(.init(name: "syslog", sink: SyslogSink(facility: facility, format: format)))
+        }
+        if outputs.journald.enabled { sinks.append(.init(name: "journald", sink: JournaldSink())) }
+        if outputs.program.enabled {
+            sinks.append(.init(name: "program", sink: ProgramSink(
+                command: outputs.program.command, format: format, keepAlive: outputs.program.keepAlive)))
+        }
+        let rate = configuration.outputsRate
+        let limiter = rate.perRulePerSecond > 0 ? RuleRateLimiter(perSecond: rate.perRulePerSecond, burst: rate.burst) : .unlimited
+        return try OutputRouter(outputs: sinks, queueCapacity: configuration.outputsQueue.capacity, rateLimit: limiter)
+    }
+}
