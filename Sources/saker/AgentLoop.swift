@@ -16,7 +16,8 @@ final class AgentLoop {
     private let notify: NotifySocket
     private let fault: PipelineFault?
     private let reload: () throws(AgentSetup.Failure) -> AgentSetup
-    private let router: OutputRouter
+    private var router: OutputRouter
+    private let forceJSON: Bool
     private var alertCount: UInt64 = 0
     private let environment: FieldEnvironment
     private var state: ProcessTable
@@ -35,8 +36,9 @@ final class AgentLoop {
     init(
         setup: AgentSetup, capture: LiveCapture, notify: NotifySocket, watchdog: WatchdogConfiguration?,
         fault: PipelineFault?, reload: @escaping () throws(AgentSetup.Failure) -> AgentSetup, router: OutputRouter,
-        environment: FieldEnvironment
+        forceJSON: Bool, environment: FieldEnvironment
     ) {
+        self.forceJSON = forceJSON
         self.setup = setup
         self.capture = capture
         self.notify = notify
@@ -174,20 +176,39 @@ final class AgentLoop {
         printError("saker: reloading the configuration")
         do {
             let candidate = try reload()
+            try replaceOutputsIfChanged(for: candidate.configuration)
             setup = candidate
             capture.probe.enable(candidate.engine.interestingTypes)
             lastReloadError = nil
             printError("saker: reloaded: \(candidate.engine.rules.count) rules from \(candidate.rulesSource)")
+        } catch let error as AgentSetup.Failure {
+            reportFailedReload(error.firstError)
         } catch {
-            let reason = error.firstError
-            lastReloadError = reason
-            printError("saker: reload failed, still running the previous configuration: \(reason)")
-            raise(Alert(
-                rule: "Saker internal: configuration reload failed", priority: .error, source: "internal",
-                tags: ["saker", "internal"], time: Clock.realtimeNanoseconds(), hostname: environment.hostname,
-                message: "Saker internal: configuration reload failed, previous configuration kept | error=\(reason)",
-                outputFields: [("error", .string(reason))]))
+            reportFailedReload("starting the outputs: \(error)")
         }
         sendNotify(notify, .ready, .status(statusLine(now: MonotonicClock.microseconds()).text))
+    }
+
+    /// New outputs settings take effect on reload: a new router starts, then the old one
+    /// delivers what it has queued and stops.
+    private func replaceOutputsIfChanged(for configuration: AgentConfiguration) throws {
+        let old = setup.configuration
+        guard configuration.outputs != old.outputs || configuration.outputsQueue != old.outputsQueue
+            || configuration.outputsRate != old.outputsRate || configuration.jsonOutput != old.jsonOutput
+        else { return }
+        let replacement = try OutputSetup.router(for: configuration, json: forceJSON)
+        let previous = router
+        router = replacement
+        previous.shutdown()
+    }
+
+    private func reportFailedReload(_ reason: String) {
+        lastReloadError = reason
+        printError("saker: reload failed, still running the previous configuration: \(reason)")
+        raise(Alert(
+            rule: "Saker internal: configuration reload failed", priority: .error, source: "internal",
+            tags: ["saker", "internal"], time: Clock.realtimeNanoseconds(), hostname: environment.hostname,
+            message: "Saker internal: configuration reload failed, previous configuration kept | error=\(reason)",
+            outputFields: [("error", .string(reason))]))
     }
 }

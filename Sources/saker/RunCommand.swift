@@ -78,7 +78,7 @@ struct RunCommand: ParsableCommand {
         let loop = AgentLoop(
             setup: setup, capture: capture, notify: notify, watchdog: watchdog, fault: fault,
             reload: { () throws(AgentSetup.Failure) -> AgentSetup in try AgentSetup.load(configOptions, rules, environment: environment) },
-            router: router, environment: environment)
+            router: router, forceJSON: json, environment: environment)
         try loop.run(duration: duration)
     }
 }
