@@ -24,6 +24,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // Kernel side: the CO-RE eBPF programs (bpf/, compiled by the Makefile) and a thin loader over libbpf.
@@ -63,13 +64,19 @@ let package = Package(
         // Saker's default ruleset (Falco language), embedded in the binary.
         .target(name: "SakerDefaultRules", resources: [.embedInCode("saker_rules.yaml")], swiftSettings: swiftSettings),
         .target(name: "SakerSystemd", swiftSettings: swiftSettings),
+        // Prometheus metrics and the /metrics and /healthz listener.
+        .target(
+            name: "SakerMetrics",
+            dependencies: [.product(name: "Prometheus", package: "swift-prometheus")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SakerOutputs", dependencies: ["SakerRules", "SakerJSON"], swiftSettings: swiftSettings),
         // The command line, thin.
         .executableTarget(
             name: "saker",
             dependencies: [
                 "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
-                "SakerDefaultRules", "SakerConfig", "SakerSystemd", "SakerOutputs",
+                "SakerDefaultRules", "SakerConfig", "SakerSystemd", "SakerOutputs", "SakerMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -95,7 +102,7 @@ let package = Package(
             dependencies: ["SakerDefaultRules", "SakerRules", "SakerState", "SakerCapture", "SakerEvent"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState", "SakerJSON", "SakerEvent"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState", "SakerJSON", "SakerEvent", "SakerMetrics"], swiftSettings: swiftSettings),
         // Replay fixtures for each upstream stable rule: it fires with the expected output_fields, and a near miss stays quiet.
         .testTarget(
             name: "SakerConformanceTests",

@@ -2,6 +2,7 @@ import Glibc
 import SakerCapture
 import SakerConfig
 import SakerEvent
+import SakerMetrics
 import SakerOutputs
 import SakerRules
 import SakerState
@@ -32,6 +33,13 @@ final class AgentLoop {
     private var dropsAtLastAlert: UInt64 = 0
     private var lastDropAlertUsec: UInt64 = 0
     private var reportedStall = false
+    /// Prometheus metrics and the /healthz state, when `metrics.enabled`.
+    private let metrics: AgentMetrics?
+    private let health: PipelineHealth?
+    private var metricsServer: MetricsServer?
+    private var dropHistory: [UInt64] = []
+    /// Test-only: how long a `SAKER_TEST_FAULT` stall lasts (`SAKER_TEST_FAULT_FOR`, seconds).
+    private let faultDurationUsec: UInt64?
 
     init(
         setup: AgentSetup, capture: LiveCapture, notify: NotifySocket, watchdog: WatchdogConfiguration?,
@@ -39,6 +47,16 @@ final class AgentLoop {
         forceJSON: Bool, environment: FieldEnvironment
     ) {
         self.forceJSON = forceJSON
+        if setup.configuration.metrics.enabled {
+            metrics = AgentMetrics()
+            health = PipelineHealth(
+                stallAfterUsec: UInt64(max(setup.configuration.watchdog.stallTimeout.milliseconds, 1)) * 1000,
+                nowUsec: MonotonicClock.microseconds())
+        } else {
+            metrics = nil
+            health = nil
+        }
+        faultDurationUsec = getenv("SAKER_TEST_FAULT_FOR").flatMap { Double(String(cString: $0)) }.map { UInt64($0 * 1e6) }
         self.setup = setup
         self.capture = capture
         self.notify = notify
@@ -59,6 +77,17 @@ final class AgentLoop {
 
     /// Runs until SIGINT/SIGTERM (or `duration` seconds).
     func run(duration: Double?) throws {
+        if let metrics, let health {
+            do {
+                let server = try MetricsServer(
+                    listen: setup.configuration.metrics.listen, metrics: metrics, health: health,
+                    clock: { MonotonicClock.microseconds() })
+                metricsServer = server
+                printError("saker: metrics and health on \(setup.configuration.metrics.listen) (port \(server.port)): /metrics, /healthz")
+            } catch {
+                throw CommandFailure(error.message)
+            }
+        }
         for snapshot in scanProc() { state.apply(snapshot) }
         startProbeSelfTest()
         let end = duration.map { MonotonicClock.microseconds() + UInt64($0 * 1e6) }
@@ -66,13 +95,14 @@ final class AgentLoop {
             let now = MonotonicClock.microseconds()
             if let end, now >= end { break }
             if takeReloadRequest() { reloadConfiguration() }
-            if let fault, fault.stalls(.reader, elapsedUsec: now - startUsec) || fault.stalls(.evaluator, elapsedUsec: now - startUsec) {
+            if let fault, stalled(fault, elapsedUsec: now - startUsec) {
                 // Test-only: the pipeline stops making progress; the watchdog must notice.
                 usleep(10_000)
                 tickWatchdog(now: now)
                 continue
             }
             let handled: Int
+            let batchStart = MonotonicClock.microseconds()
             do {
                 handled = try capture.poll(timeoutMilliseconds: 10) { event in
                     let process = state.apply(event)
@@ -84,6 +114,8 @@ final class AgentLoop {
                 router.shutdown()
                 throw CommandFailure(error.message)
             }
+            metrics?.recordBatch(events: handled, seconds: Double(MonotonicClock.microseconds() - batchStart) / 1e6)
+            health?.beat(nowUsec: MonotonicClock.microseconds())
             // Progress is counted once per batch: the events read were evaluated in the same pass.
             if handled > 0 {
                 counters.recordWork(.reader, count: UInt64(handled))
@@ -114,7 +146,47 @@ final class AgentLoop {
     /// Hands an alert to every output (never waits for a sink).
     private func raise(_ alert: Alert) {
         alertCount += 1
+        metrics?.recordMatch(rule: alert.rule, priority: alert.priority.name)
         _ = router.route(alert)
+    }
+
+    /// Whether the test-only fault hook stalls the pipeline now.
+    private func stalled(_ fault: PipelineFault, elapsedUsec: UInt64) -> Bool {
+        guard fault.stalls(.reader, elapsedUsec: elapsedUsec) || fault.stalls(.evaluator, elapsedUsec: elapsedUsec) else { return false }
+        guard let faultDurationUsec else { return true }
+        return elapsedUsec < fault.afterUsec + faultDurationUsec
+    }
+
+    /// Metrics gauges and the /healthz snapshot, once a second.
+    private func publishHealth() {
+        guard let metrics, let health else { return }
+        let dropped = capture.statistics.kernel.dropped
+        dropHistory.append(dropped)
+        if dropHistory.count > 4 { dropHistory.removeFirst() }
+        var snapshot = PipelineHealth.Snapshot()
+        snapshot.events = capture.statistics.events
+        snapshot.kernelDrops = dropped
+        // Sustained: drops grew in each of the last three seconds.
+        snapshot.dropsSustained = dropHistory.count == 4 && zip(dropHistory, dropHistory.dropFirst()).allSatisfy { $0 < $1 }
+        for output in router.counters {
+            metrics.updateOutput(
+                name: output.name, delivered: output.delivered, dropped: output.dropped, failed: output.failed,
+                depth: output.queueDepth, healthy: output.healthy)
+            if !output.healthy { snapshot.failingOutputs.append("\(output.name): \(output.lastError ?? "failing")") }
+        }
+        health.publish(snapshot)
+        metrics.update(kernelDrops: dropped, rules: setup.engine.rules.count, residentBytes: residentBytes())
+    }
+
+    /// Resident set size, from the second field of /proc/self/statm (pages).
+    private func residentBytes() -> UInt64 {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 128)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return 0 }
+        let fields = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ")
+        guard fields.count >= 2, let pages = UInt64(fields[1]) else { return 0 }
+        return pages * UInt64(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// Runs `/bin/true` once: its fork, exec and exit are records the probe must deliver, so READY
@@ -148,6 +220,7 @@ final class AgentLoop {
     /// STATUS= once a second, and the internal alert when the kernel dropped events.
     private func reportStatus(now: UInt64) {
         let line = statusLine(now: now)
+        publishHealth()
         lastStatusUsec = now
         eventsAtLastStatus = capture.statistics.events
         sendNotify(notify, .status(line.text))
@@ -180,6 +253,7 @@ final class AgentLoop {
             setup = candidate
             capture.probe.enable(candidate.engine.interestingTypes)
             lastReloadError = nil
+            metrics?.recordReload(succeeded: true)
             printError("saker: reloaded: \(candidate.engine.rules.count) rules from \(candidate.rulesSource)")
         } catch let error as AgentSetup.Failure {
             reportFailedReload(error.firstError)
@@ -204,6 +278,7 @@ final class AgentLoop {
 
     private func reportFailedReload(_ reason: String) {
         lastReloadError = reason
+        metrics?.recordReload(succeeded: false)
         printError("saker: reload failed, still running the previous configuration: \(reason)")
         raise(Alert(
             rule: "Saker internal: configuration reload failed", priority: .error, source: "internal",
@@ -212,3 +287,4 @@ final class AgentLoop {
             outputFields: [("error", .string(reason))]))
     }
 }
+

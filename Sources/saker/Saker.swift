@@ -12,7 +12,7 @@ struct Saker: ParsableCommand {
             lines, and `saker replay` plays such a recording back, with no kernel access needed.
             """,
         version: SakerVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListFieldsCommand.self, CaptureCommand.self, ReplayCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, StatusCommand.self, ListFieldsCommand.self, CaptureCommand.self, ReplayCommand.self, VersionCommand.self]
     )
 }
 
