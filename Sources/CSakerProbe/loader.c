@@ -86,8 +86,9 @@ int saker_probe_open(const struct saker_probe_options *options, struct saker_pro
     *out = NULL;
 
     if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-        set_error(err, err_len, errno, "kernel BTF (/sys/kernel/btf/vmlinux) is not readable");
-        return -errno;
+        int code = errno ? errno : ENOENT;
+        set_error(err, err_len, code, "kernel BTF (/sys/kernel/btf/vmlinux) is not readable");
+        return -code;
     }
     /* BPF memory is charged to the cgroup on current kernels; a refused RLIMIT_MEMLOCK raise is
      * only a problem on old ones, so it is not fatal. */
@@ -111,8 +112,12 @@ int saker_probe_open(const struct saker_probe_options *options, struct saker_pro
     struct saker_bpf *skel = probe->skel;
     skel->rodata->self_tgid = options->self_tgid;
     skel->rodata->wakeup_bytes = options->wakeup_bytes ? options->wakeup_bytes : 256 * 1024;
-    if (options->ring_bytes)
-        bpf_map__set_max_entries(skel->maps.events, options->ring_bytes);
+    if (options->ring_bytes && bpf_map__set_max_entries(skel->maps.events, options->ring_bytes) != 0) {
+        set_error(err, err_len, EINVAL, "sizing the ring buffer (it must be a power of two)");
+        saker_bpf__destroy(skel);
+        free(probe);
+        return -EINVAL;
+    }
     if (options->noop_only) {
         bpf_program__set_autoload(skel->progs.saker_sys_exit, false);
         bpf_program__set_autoload(skel->progs.saker_exec, false);
@@ -200,6 +205,7 @@ int saker_probe_counters(struct saker_probe *probe, struct saker_counters *out)
             out->emitted += values[i].emitted;
             out->dropped += values[i].dropped;
             out->truncated += values[i].truncated;
+            out->compat += values[i].compat;
         }
     }
     free(values);

@@ -35,8 +35,10 @@ public struct ProbeCounters: Sendable, Equatable {
     public var emitted: UInt64 = 0
     /// Records lost because the ring buffer was full.
     public var dropped: UInt64 = 0
-    /// Records cut at the size limit.
+    /// Records cut at the size limit (or with a blob that did not fit).
     public var truncated: UInt64 = 0
+    /// 32-bit (ia32) syscalls seen and not decoded.
+    public var compat: UInt64 = 0
 }
 
 /// The attached eBPF probe: the programs, the per-syscall descriptors and the ring buffer.
@@ -104,7 +106,7 @@ public final class Probe {
     public func counters() -> ProbeCounters {
         var raw = saker_counters()
         _ = saker_probe_counters(handle, &raw)
-        return ProbeCounters(emitted: raw.emitted, dropped: raw.dropped, truncated: raw.truncated)
+        return ProbeCounters(emitted: raw.emitted, dropped: raw.dropped, truncated: raw.truncated, compat: raw.compat)
     }
 }
 

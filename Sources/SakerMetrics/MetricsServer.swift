@@ -69,12 +69,17 @@ public final class MetricsServer: @unchecked Sendable {
         self.port = actualPort
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
-        pthread_create(&thread, nil, { raw in
+        let rc = pthread_create(&thread, nil, { raw in
             guard let raw else { return nil }
             let server = Unmanaged<MetricsServer>.fromOpaque(raw).takeRetainedValue()
             server.serve()
             return nil
         }, context)
+        guard rc == 0 else {
+            Unmanaged<MetricsServer>.fromOpaque(context).release()
+            close(socketFD)
+            throw MetricsServerError(message: "metrics listener: cannot start its thread: \(String(cString: strerror(rc)))")
+        }
         pthread_detach(thread)
     }
 
@@ -91,11 +96,18 @@ public final class MetricsServer: @unchecked Sendable {
     }
 
     private func handle(_ client: Int32) {
+        // One deadline for the whole request, and a send timeout: a slow or silent client cannot
+        // hold the listener (and so /healthz) for long.
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = clock() + 2_000_000
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
         while request.count < 8192 {
+            let now = clock()
+            guard now < deadline else { break }
+            var waiting = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            guard poll(&waiting, 1, Int32((deadline - now) / 1000) + 1) > 0 else { break }
             let n = recv(client, &buffer, buffer.count, 0)
             if n <= 0 { break }
             request.append(contentsOf: buffer[0..<n])

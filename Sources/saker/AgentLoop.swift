@@ -56,7 +56,8 @@ final class AgentLoop {
             metrics = nil
             health = nil
         }
-        faultDurationUsec = getenv("SAKER_TEST_FAULT_FOR").flatMap { Double(String(cString: $0)) }.map { UInt64($0 * 1e6) }
+        faultDurationUsec = getenv("SAKER_TEST_FAULT_FOR").flatMap { Double(String(cString: $0)) }
+            .flatMap { $0.isFinite && $0 >= 0 && $0 < 1e9 ? UInt64($0 * 1e6) : nil }
         self.setup = setup
         self.capture = capture
         self.notify = notify
@@ -150,6 +151,23 @@ final class AgentLoop {
         _ = router.route(alert)
     }
 
+    /// Calls `router.shutdown()` on a detached thread, so a stuck output cannot stall the loop.
+    private func shutDownInBackground(_ router: OutputRouter) {
+        let context = Unmanaged.passRetained(router).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<OutputRouter>.fromOpaque(raw).takeRetainedValue().shutdown()
+            return nil
+        }, context)
+        if rc == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<OutputRouter>.fromOpaque(context).release()
+            router.shutdown(discardingPending: true)
+        }
+    }
+
     /// Whether the test-only fault hook stalls the pipeline now.
     private func stalled(_ fault: PipelineFault, elapsedUsec: UInt64) -> Bool {
         guard fault.stalls(.reader, elapsedUsec: elapsedUsec) || fault.stalls(.evaluator, elapsedUsec: elapsedUsec) else { return false }
@@ -196,7 +214,15 @@ final class AgentLoop {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("true"), nil]
         defer { argv.forEach { free($0) } }
-        if posix_spawn(&pid, "/bin/true", nil, nil, argv, nil) == 0 {
+        // The child starts with default signal dispositions (the agent ignores SIGPIPE).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        if posix_spawn(&pid, "/bin/true", nil, &attributes, argv, nil) == 0 {
             var status: Int32 = 0
             waitpid(pid, &status, 0)
         }
@@ -273,7 +299,8 @@ final class AgentLoop {
         let replacement = try OutputSetup.router(for: configuration, json: forceJSON)
         let previous = router
         router = replacement
-        previous.shutdown()
+        // The old outputs deliver what they still hold on their own; the loop does not wait.
+        shutDownInBackground(previous)
     }
 
     private func reportFailedReload(_ reason: String) {

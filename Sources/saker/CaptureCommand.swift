@@ -41,7 +41,9 @@ struct CaptureCommand: ParsableCommand {
     var noopProbe = false
 
     func validate() throws {
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let duration, !(duration.isFinite && duration > 0 && duration < 1e9) {
+            throw ValidationError("--duration must be a positive number of seconds")
+        }
         guard ringMib > 0, ringMib & (ringMib - 1) == 0, ringMib <= 1024 else {
             throw ValidationError("--ring-mib must be a power of two between 1 and 1024")
         }

@@ -35,12 +35,21 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Show libbpf's messages (the verifier log on failures).")
     var verbose = false
 
+    func validate() throws {
+        if let duration, !(duration.isFinite && duration > 0 && duration < 1e9) {
+            throw ValidationError("--duration must be a positive number of seconds")
+        }
+    }
+
     func run() throws {
         installStopHandlers()
         // Least privilege: whatever we started with (root, or the unit's ambient set), keep only
         // CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH.
-        if let kept = try? Privileges.dropAllButNeeded(), getuid() == 0 {
-            printError("saker: running as root with only \(kept.map(\.name).joined(separator: ", "))")
+        do {
+            let kept = try Privileges.dropAllButNeeded()
+            if getuid() == 0 { printError("saker: running as root with only \(kept.map(\.name).joined(separator: ", "))") }
+        } catch {
+            printError("saker: warning: could not drop capabilities: \(error.message)")
         }
         let notify: NotifySocket
         // A short send timeout: a busy systemd must not stall the event loop.

@@ -16,6 +16,10 @@ let reopenRequested = Atomic<Bool>(false)
 
 /// Installs handlers that ask the running loop to stop on SIGINT and SIGTERM.
 func installStopHandlers() {
+    // Initialise the globals the handlers touch now, not lazily inside a handler.
+    _ = stopRequested.load(ordering: .relaxed)
+    _ = reloadRequested.load(ordering: .relaxed)
+    _ = reopenRequested.load(ordering: .relaxed)
     // A parent may have started us with these signals blocked (the mask survives exec).
     var set = sigset_t()
     sigemptyset(&set)

@@ -23,7 +23,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCRATCH_SIZE 32768
 #define OFFSET_MASK 0x3fff        /* blob offsets stay below 16 KiB ... */
 #define MAX_BLOB 8192             /* ... and a blob is at most 8 KiB: a write ends before 24 KiB */
-#define MAX_RECORD 24576
+/* Records end at 16 KiB, where the offset mask wraps: a write can never land before its offset. */
+#define MAX_RECORD 16384
 #define MAX_STRING 4096
 #define MAX_PATH_COMPONENTS 48
 #define MAX_COMPONENT 256
@@ -100,10 +101,22 @@ static __always_inline __u32 blob_end(struct scratch *s, __u32 header_off, __u32
     return header_off + sizeof(*h) + len;
 }
 
+/* A blob that no longer fits is counted as a truncated record instead of vanishing silently. */
+static __always_inline void count_truncated(void)
+{
+    struct saker_counters *c = get_counters();
+    if (c)
+        c->truncated++;
+}
+
 static __always_inline __u32 push_user_string(struct scratch *s, __u32 off, __u8 tag, const void *ptr)
 {
-    if (!ptr || off > MAX_RECORD - MAX_STRING - 8)
+    if (!ptr)
         return off;
+    if (off > MAX_RECORD - MAX_STRING - 8) {
+        count_truncated();
+        return off;
+    }
     __u32 data = blob_begin(s, off, tag);
     long n = bpf_probe_read_user_str(&s->data[data & OFFSET_MASK], MAX_STRING, ptr);
     if (n <= 0)
@@ -114,8 +127,12 @@ static __always_inline __u32 push_user_string(struct scratch *s, __u32 off, __u8
 
 static __always_inline __u32 push_user_bytes(struct scratch *s, __u32 off, __u8 tag, const void *ptr, __u32 len)
 {
-    if (!ptr || len == 0 || off > MAX_RECORD - MAX_BLOB - 8)
+    if (!ptr || len == 0)
         return off;
+    if (off > MAX_RECORD - MAX_BLOB - 8) {
+        count_truncated();
+        return off;
+    }
     __u8 flags = 0;
     if (len > MAX_BLOB) {
         len = MAX_BLOB;
@@ -184,8 +201,12 @@ static long path_step(__u32 index, void *ctx)
  * each NUL-terminated. Userspace reverses them. */
 static __always_inline __u32 push_path(struct scratch *s, __u32 off, __u8 tag, struct dentry *dentry, struct vfsmount *vfsmnt)
 {
-    if (!dentry || !vfsmnt || off > MAX_RECORD - MAX_BLOB - 8)
+    if (!dentry || !vfsmnt)
         return off;
+    if (off > MAX_RECORD - MAX_BLOB - 8) {
+        count_truncated();
+        return off;
+    }
     struct path_walk w = {
         .data = blob_begin(s, off, tag),
         .len = 0,
@@ -471,6 +492,15 @@ int BPF_PROG(saker_sys_exit, struct pt_regs *regs, long ret)
     long nr = regs->orig_ax;
     if (nr < 0 || nr >= SAKER_MAX_SYSCALLS)
         return 0;
+    /* 32-bit (ia32) syscalls use other numbers and registers: never decode them as x86_64 ones.
+     * They are counted so that their use is visible. */
+    struct task_struct *current_task = bpf_get_current_task_btf();
+    if (current_task->thread_info.status & 0x0002 /* TS_COMPAT */) {
+        struct saker_counters *c = get_counters();
+        if (c)
+            c->compat++;
+        return 0;
+    }
     struct saker_syscall_desc *d = &syscall_descs[nr & (SAKER_MAX_SYSCALLS - 1)];
     if (!d->interesting)
         return 0;
@@ -551,17 +581,19 @@ int BPF_PROG(saker_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
     }
     off = blob_end(s, off, sizeof(*pi), 0);
 
+    /* Most important first: when a record fills up, what is cut is the environment. */
+    unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
+    unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
+    off = push_user_bytes(s, off, SAKER_BLOB_ARGS, (void *)arg_start, arg_end > arg_start ? (arg_end - arg_start > MAX_ARGS_BYTES ? MAX_ARGS_BYTES : arg_end - arg_start) : 0);
     if (exe)
         off = push_path(s, off, SAKER_BLOB_EXE_PATH, BPF_CORE_READ(exe, f_path.dentry), BPF_CORE_READ(exe, f_path.mnt));
     struct fs_struct *fs = BPF_CORE_READ(task, fs);
     off = push_path(s, off, SAKER_BLOB_CWD, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt));
-    unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
-    unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
-    off = push_user_bytes(s, off, SAKER_BLOB_ARGS, (void *)arg_start, arg_end > arg_start ? (arg_end - arg_start > MAX_ARGS_BYTES ? MAX_ARGS_BYTES : arg_end - arg_start) : 0);
+    off = push_cgroup(s, off, task);
     unsigned long env_start = BPF_CORE_READ(mm, env_start);
     unsigned long env_end = BPF_CORE_READ(mm, env_end);
     off = push_user_bytes(s, off, SAKER_BLOB_ENV, (void *)env_start, env_end > env_start ? (env_end - env_start > MAX_ENV_BYTES ? MAX_ENV_BYTES : env_end - env_start) : 0);
-    off = push_cgroup(s, off, task);
+
     if (off <= MAX_RECORD - MAX_BLOB - 8) {
         const char *filename = BPF_CORE_READ(bprm, filename);
         __u32 data = blob_begin(s, off, SAKER_BLOB_FILENAME);

@@ -115,7 +115,8 @@ struct saker_proc_info {
 struct saker_counters {
     __u64 emitted;
     __u64 dropped;   /* the ring buffer was full */
-    __u64 truncated; /* a record was cut at its size limit */
+    __u64 truncated; /* a record was cut at its size limit, or a blob did not fit */
+    __u64 compat;    /* 32-bit (ia32) syscalls seen and not decoded */
 };
 
 #ifndef __VMLINUX_H__
