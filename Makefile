@@ -51,7 +51,7 @@ run: build
 
 # The short fuzz run comes first so that the test runner's summary is the last thing printed.
 test: test-deps probe
-	Fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_SEED=1 Fuzz/run.sh $(FUZZ_SECONDS)
 	$(SWIFT) build --product saker
 	SAKER_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --no-parallel
 

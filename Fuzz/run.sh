@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs Saker's libFuzzer targets for a while each.
 #   Fuzz/run.sh [SECONDS]      (default 60; CI uses a short run, e.g. 30)
+#   FUZZ_SEED=N fixes libFuzzer's seed (make test uses 1, so CI is repeatable; 0 = random)
 # Needs a Swift toolchain whose swiftc supports -sanitize=fuzzer (Linux toolchains do). Swift code is
 # memory-safe, so AddressSanitizer is left out (it only adds linker noise here).
 # Crashes are written to .build-fuzz/ as crash-*; rerun one with: .build-fuzz/<target> <crash file>
@@ -29,7 +30,7 @@ run() {
     cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
     # libFuzzer prints a line per new input: keep that in a log, show the summary.
     local log="$out/$name.log"
-    if ! (cd "$out" && "./$name" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
+    if ! (cd "$out" && "./$name" -seed="${FUZZ_SEED:-0}" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
         -dict="$dict" "$corpus") >"$log" 2>&1; then
         tail -n 40 "$log"
         echo "fuzzing $name found a problem; the full log is $log" >&2
