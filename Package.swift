@@ -70,7 +70,7 @@ let package = Package(
             dependencies: [.product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SakerOutputs", dependencies: ["SakerRules", "SakerJSON"], swiftSettings: swiftSettings),
+        .target(name: "SakerOutputs", dependencies: ["SakerRules", "SakerJSON", "SakerConfig"], swiftSettings: swiftSettings),
         // The command line, thin.
         .executableTarget(
             name: "saker",
@@ -88,7 +88,7 @@ let package = Package(
             path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SakerOutputsTests", dependencies: ["SakerOutputs", "SakerRules", "SakerJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "SakerOutputsTests", dependencies: ["SakerOutputs", "SakerRules", "SakerJSON", "SakerConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerEventTests", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerSystemdTests", dependencies: ["SakerSystemd"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerStateTests", dependencies: ["SakerState"], swiftSettings: swiftSettings),

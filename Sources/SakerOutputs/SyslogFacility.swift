@@ -1,46 +1,9 @@
-/// A syslog facility; the raw values are the names used in the configuration (`outputs.syslog.facility`).
-public enum SyslogFacility: String, Sendable, Hashable, CaseIterable {
-    /// `kern`
-    case kern
-    /// `user`
-    case user
-    /// `mail`
-    case mail
-    /// `daemon`
-    case daemon
-    /// `auth`
-    case auth
-    /// `syslog`
-    case syslog
-    /// `lpr`
-    case lpr
-    /// `news`
-    case news
-    /// `uucp`
-    case uucp
-    /// `cron`
-    case cron
-    /// `authpriv`
-    case authpriv
-    /// `ftp`
-    case ftp
-    /// `local0`
-    case local0
-    /// `local1`
-    case local1
-    /// `local2`
-    case local2
-    /// `local3`
-    case local3
-    /// `local4`
-    case local4
-    /// `local5`
-    case local5
-    /// `local6`
-    case local6
-    /// `local7`
-    case local7
+public import SakerConfig
 
+/// A syslog facility: the configuration's `outputs.syslog.facility` values, defined once there.
+public typealias SyslogFacility = AgentConfiguration.Outputs.Syslog.Facility
+
+extension AgentConfiguration.Outputs.Syslog.Facility {
     /// The facility number of RFC 5424 (and `<syslog.h>`'s `LOG_xxx >> 3`).
     public var code: Int {
         switch self {

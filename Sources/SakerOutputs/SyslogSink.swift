@@ -1,4 +1,5 @@
 import Glibc
+public import SakerConfig
 public import SakerRules
 import Synchronization
 

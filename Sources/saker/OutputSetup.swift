@@ -12,8 +12,8 @@ enum OutputSetup {
         if outputs.file.enabled {
             sinks.append(.init(name: "file", sink: FileSink(path: outputs.file.path, format: format, keepAlive: outputs.file.keepAlive)))
         }
-        if outputs.syslog.enabled, let facility = SyslogFacility(rawValue: outputs.syslog.facility.rawValue) {
-            sinks.append(.init(name: "syslog", sink: SyslogSink(facility: facility, format: format)))
+        if outputs.syslog.enabled {
+            sinks.append(.init(name: "syslog", sink: SyslogSink(facility: outputs.syslog.facility, format: format)))
         }
         if outputs.journald.enabled { sinks.append(.init(name: "journald", sink: JournaldSink())) }
         if outputs.program.enabled {

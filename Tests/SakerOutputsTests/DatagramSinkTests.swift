@@ -1,4 +1,5 @@
 import Glibc
+import SakerConfig
 import SakerOutputs
 import SakerRules
 import Testing
