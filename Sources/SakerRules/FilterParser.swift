@@ -107,45 +107,39 @@ public struct FilterParser: Sendable {
         // MARK: Boolean structure
 
         private mutating func parseOr() throws(FilterParseError) -> FilterExpression {
-            try enter()
-            defer { leave() }
-            let start = position
-            var children: [FilterExpression] = []
-            lexer.lexBlank()
-            children.append(try parseAnd())
-            lexer.lexBlank()
-            while lexer.lexLiteral("or") {
-                if lexer.lexBlank() {
-                    children.append(try parseAnd())
-                } else if lexer.lexLiteral("(") {
-                    children.append(try parseEmbeddedRemainder())
-                } else {
-                    throw error(.expectedBlankOrParenthesis, "expected blank or '(' after 'or'")
-                }
-                lexer.lexBlank()
-            }
-            return children.count > 1 ? .or(children, at: start) : children[0]
+            try parseJunction(or: true)
         }
 
         private mutating func parseAnd() throws(FilterParseError) -> FilterExpression {
+            try parseJunction(or: false)
+        }
+
+        /// `or`-joined `and` terms, or `and`-joined `not` terms: libs' `parse_or` and `parse_and`,
+        /// which differ only in the keyword and the level below.
+        private mutating func parseJunction(or isOr: Bool) throws(FilterParseError) -> FilterExpression {
             try enter()
             defer { leave() }
             let start = position
+            let keyword: StaticString = isOr ? "or" : "and"
+            func operand(_ parser: inout State) throws(FilterParseError) -> FilterExpression {
+                isOr ? try parser.parseAnd() : try parser.parseNot()
+            }
             var children: [FilterExpression] = []
             lexer.lexBlank()
-            children.append(try parseNot())
+            children.append(try operand(&self))
             lexer.lexBlank()
-            while lexer.lexLiteral("and") {
+            while lexer.lexLiteral(keyword) {
                 if lexer.lexBlank() {
-                    children.append(try parseNot())
+                    children.append(try operand(&self))
                 } else if lexer.lexLiteral("(") {
                     children.append(try parseEmbeddedRemainder())
                 } else {
-                    throw error(.expectedBlankOrParenthesis, "expected blank or '(' after 'and'")
+                    throw error(.expectedBlankOrParenthesis, "expected blank or '(' after '\(keyword)'")
                 }
                 lexer.lexBlank()
             }
-            return children.count > 1 ? .and(children, at: start) : children[0]
+            guard children.count > 1 else { return children[0] }
+            return isOr ? .or(children, at: start) : .and(children, at: start)
         }
 
         private mutating func parseNot() throws(FilterParseError) -> FilterExpression {
