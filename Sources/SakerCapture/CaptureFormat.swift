@@ -145,8 +145,9 @@ public enum CaptureFormat {
             cpu: UInt16(truncatingIfNeeded: value["evt.cpu"]?.uint64Value ?? 0), tid: tid, pid: pid)
         if let args = value["evt.args"] {
             guard let pairs = args.objectValue else { throw fail("\"evt.args\" must be an object, found \(args.kindName)") }
+            let schema = EventSchema.params(of: type)
             for (name, json) in pairs {
-                let kind = EventSchema.kind(of: name, in: type) ?? inferKind(json)
+                let kind = schema.first(where: { $0.name == name })?.kind ?? inferKind(json)
                 guard let param = paramValue(json, kind: kind) else {
                     throw fail("argument \"\(name)\" of \(typeName): expected \(describe(kind)), found \(json.kindName)")
                 }

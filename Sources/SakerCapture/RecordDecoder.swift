@@ -198,17 +198,16 @@ public struct RecordDecoder: Sendable {
     }
 
     static func syscallParams(type: EventType, ret: Int64, args: [UInt64], blobs: [Blob]) throws(RecordDecodeError) -> [EventParam] {
-        guard let spec = SyscallCatalog.specs[type] else {
+        guard let spec = SyscallCatalog.specsByRawValue[Int(type.rawValue)] else {
             var params = [EventParam("res", .errno(ret))]
             for (i, arg) in args.enumerated() { params.append(EventParam("a\(i)", .uint(arg))) }
             return params
         }
-        let schema = EventSchema.params(of: type)
         var params: [EventParam] = []
         params.reserveCapacity(spec.sources.count)
         var stringIndex = 0
-        for (name, source) in spec.sources {
-            let kind = schema.first(where: { $0.name == name })?.kind ?? .uint
+        for (position, (name, source)) in spec.sources.enumerated() {
+            let kind = spec.kinds[position]
             let value: ParamValue?
             switch source {
             case .result:

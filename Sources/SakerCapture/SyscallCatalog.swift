@@ -27,6 +27,8 @@ enum ParamSource: Sendable {
 struct SyscallSpec: Sendable {
     let type: EventType
     let sources: [(name: String, source: ParamSource)]
+    /// The schema kind of each source, resolved once here rather than per decoded event.
+    let kinds: [ParamKind]
     /// Copy the socket tuple of the fd in the result (true) or in argument 0 (false).
     let tupleFromResult: Bool
     let structArg: Int?
@@ -35,6 +37,8 @@ struct SyscallSpec: Sendable {
     init(_ type: EventType, _ sources: [(String, ParamSource)], tupleFromResult: Bool = false, structArg: Int? = nil, structLength: Int = 0) {
         self.type = type
         self.sources = sources.map { (name: $0.0, source: $0.1) }
+        let schema = EventSchema.params(of: type)
+        self.kinds = sources.map { source in schema.first(where: { $0.name == source.0 })?.kind ?? .uint }
         self.tupleFromResult = tupleFromResult
         self.structArg = structArg
         self.structLength = structLength
@@ -159,6 +163,13 @@ public enum SyscallCatalog {
         var map: [EventType: SyscallSpec] = [:]
         for spec in list { map[spec.type] = spec }
         return map
+    }()
+
+    /// ``specs`` indexed by ``EventType/rawValue``, for the per-event lookup.
+    static let specsByRawValue: [SyscallSpec?] = {
+        var table = [SyscallSpec?](repeating: nil, count: EventType.rawValueBound)
+        for (type, spec) in specs { table[Int(type.rawValue)] = spec }
+        return table
     }()
 
     /// Syscalls Saker decodes with Falco's parameter names.

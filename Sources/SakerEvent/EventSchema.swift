@@ -12,12 +12,21 @@ public enum ParamKind: Sendable, Equatable {
 public enum EventSchema {
     /// The parameters of `type`, in order.
     public static func params(of type: EventType) -> [(name: String, kind: ParamKind)] {
-        if let known = table[type.name] { return known }
-        return genericParams
+        byRawValue[Int(type.rawValue)] ?? genericParams
     }
 
     /// True when Saker knows the real parameter names of `type`.
-    public static func isDescribed(_ type: EventType) -> Bool { table[type.name] != nil }
+    public static func isDescribed(_ type: EventType) -> Bool { byRawValue[Int(type.rawValue)] != nil }
+
+    /// ``table`` indexed by ``EventType/rawValue``: the decoder and replay look schemas up per
+    /// event, so no string hashing there.
+    private static let byRawValue: [[(name: String, kind: ParamKind)]?] = {
+        var result = [[(name: String, kind: ParamKind)]?](repeating: nil, count: EventType.rawValueBound)
+        for (name, params) in table {
+            if let type = EventType(name: name) { result[Int(type.rawValue)] = params }
+        }
+        return result
+    }()
 
     /// The kind of one parameter of `type`, if it has one by that name.
     public static func kind(of name: String, in type: EventType) -> ParamKind? {
