@@ -46,9 +46,6 @@ public enum FlagTable: UInt8, Sendable, CaseIterable {
     /// The table's entries in libs' rendering order.
     public var entries: [(name: String, value: UInt64)] { FlagTable.storage[Int(rawValue)].entries }
 
-    /// True for tables of bits (rendered joined with `|`), false for enumerations of constants.
-    public var isBitmask: Bool { FlagTable.storage[Int(rawValue)].bitmask }
-
     /// The libs rendering of a value.
     public func render(_ value: UInt64) -> String {
         if self == .openFlags { return FlagTable.renderOpenFlags(value) }

@@ -51,14 +51,6 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         return .v4(b[12], b[13], b[14], b[15])
     }
 
-    /// True for 127.0.0.0/8 and ::1.
-    public var isLoopback: Bool {
-        switch self {
-        case .v4(let a, _, _, _): return a == 127
-        case .v6(let b): return b[0..<15].allSatisfy { $0 == 0 } && b[15] == 1
-        }
-    }
-
     /// The usual text form: dotted quad, or RFC 5952 compressed IPv6.
     public var description: String {
         switch self {
