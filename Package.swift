@@ -64,6 +64,8 @@ let package = Package(
         // Saker's default ruleset (Falco language), embedded in the binary.
         .target(name: "SakerDefaultRules", resources: [.embedInCode("saker_rules.yaml")], swiftSettings: swiftSettings),
         .target(name: "SakerSystemd", swiftSettings: swiftSettings),
+        // Keeps the release binary loadable on glibc 2.34 (RHEL 9): hypotf is routed to an older symbol version.
+        .target(name: "CSakerGlibcCompat", linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"])]),
         // Prometheus metrics and the /metrics and /healthz listener.
         .target(
             name: "SakerMetrics",
@@ -78,6 +80,7 @@ let package = Package(
                 "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
                 "SakerDefaultRules", "SakerConfig", "SakerSystemd", "SakerOutputs", "SakerMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CSakerGlibcCompat",
             ],
             swiftSettings: swiftSettings
         ),
