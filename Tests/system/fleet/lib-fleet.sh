@@ -1,0 +1,54 @@
+# Tests/system/fleet/lib-fleet.sh: helpers shared by 50-ansible.sh, 60-puppet.sh and 70-chef.sh.
+# Source after ../lib.sh.
+
+FLEET_DIR=$SAKER_REPO/Tests/system/fleet
+FLEET_VENV=${SAKER_FLEET_VENV:-/var/cache/saker-e2e/venv}
+# Extra systemd-nspawn arguments for the fleet containers (development only, e.g. binding a
+# toolchain's libraries in to try a debug build); unset in CI.
+FLEET_NSPAWN_ARGS=${FLEET_NSPAWN_ARGS:-}
+
+# The newest saker .deb in dist/ (fails when `make packages` has not made one).
+fleet_deb() {
+    local deb
+    deb=$(find "$SAKER_DIST" -maxdepth 1 -name 'saker_*_amd64.deb' -printf '%f\n' 2>/dev/null | sort -V | tail -1)
+    [[ -n $deb ]] || fail "no saker_*_amd64.deb in $SAKER_DIST: run make packages first"
+    printf '%s\n' "$deb"
+}
+
+# The Debian version inside a .deb file name saker_VERSION_amd64.deb.
+fleet_deb_version() { local v=${1#saker_}; printf '%s\n' "${v%_amd64.deb}"; }
+
+# Reads /etc/shadow in container NAME with a uniquely named program and waits for the agent's
+# alert about exactly that program (other agents on this host see the same kernel events, so a
+# plain `cat` could match someone else's). Prints the alert line.
+fleet_shadow_alert() {
+    local name=$1 timeout=${2:-30} reader
+    reader=r$RANDOM-$name
+    reader=${reader:0:15}  # the kernel keeps 15 characters of a program's name
+    cexec "$name" sh -c "cp /usr/bin/cat /tmp/$reader && /tmp/$reader /etc/shadow >/dev/null"
+    wait_journal "$name" saker.service "Sensitive file opened for reading.*process=$reader" "$timeout"
+}
+
+# ActiveState/SubState of saker.service and the first word of its STATUS=.
+fleet_assert_ready() {
+    local name=$1 state status
+    state=$(unit_prop "$name" saker.service ActiveState)/$(unit_prop "$name" saker.service SubState)
+    assert_eq active/running "$state" "saker.service state in $name"
+    status=$(unit_prop "$name" saker.service StatusText)
+    assert_match '^Ready' "$status" "saker.service STATUS= in $name"
+}
+
+# Fails unless nothing of saker is left in container NAME.
+fleet_assert_removed() {
+    local name=$1 what
+    what=$(cexec "$name" dpkg-query -W -f='${Status}' saker 2>/dev/null || true)
+    [[ -z $what || $what == "unknown ok not-installed" ]] \
+        || fail "saker package state after removal in $name: '$what'"
+    assert_eq not-found "$(unit_prop "$name" saker.service LoadState)" "saker.service LoadState after removal"
+    for what in /usr/bin/saker /etc/saker /usr/share/saker; do
+        cexec "$name" test ! -e "$what" || fail "$what still exists after removal in $name"
+    done
+}
+
+# Seconds with one decimal from a millisecond count.
+fleet_seconds() { printf '%d.%01d' $(($1 / 1000)) $(($1 % 1000 / 100)); }
