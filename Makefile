@@ -16,7 +16,7 @@ DEBUG_BIN := .build/debug/saker
 RUN_ARGS ?=
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps test-deps probe build debug run test bench fuzz clean
+.PHONY: deps test-deps probe build debug run test bench fuzz clean packages system-test
 
 deps:
 	@.ci/install-deps build
@@ -54,6 +54,18 @@ test: test-deps probe
 	FUZZ_SEED=1 Fuzz/run.sh $(FUZZ_SECONDS)
 	$(SWIFT) build --product saker
 	SAKER_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --no-parallel
+	$(MAKE) packages
+	Tests/system/run.sh
+
+# The .deb, the .rpm and the tarball of the release binary, in dist/ (docs/install.md).
+# VERSION defaults to `saker version`; VERSION=0.2.0 builds a higher one (the upgrade test does).
+packages: build
+	@.ci/install-deps packages
+	packaging/build-packages.sh $(RELEASE_BIN) dist $(VERSION)
+
+# End-to-end tests in Debian 12 containers booted with real systemd (needs root and dist/).
+system-test: test-deps
+	Tests/system/run.sh
 
 bench: build
 	$(SWIFT) build $(RELEASE_FLAGS) --product saker-engine-bench
