@@ -127,9 +127,7 @@ e2e_base_root() {
             : >"$tmp/etc/machine-id"
             echo saker-e2e >"$tmp/etc/hostname"
             rm -f "$tmp/etc/systemd/system/getty.target.wants/"* 2>/dev/null || true
-            cp /etc/apt/sources.list.d/debian.sources "$tmp/etc/apt/sources.list.d/" 2>/dev/null || true
-            apt_clean=$tmp/var/cache/apt/archives
-            rm -f "$apt_clean"/*.deb
+            rm -f "$tmp"/var/cache/apt/archives/*.deb
             mv "$tmp" "$root"
             echo "$(( $(now_ms) - t0 ))" >"$SAKER_E2E_CACHE/debootstrap.ms"
             step "debootstrap took $(( ($(now_ms) - t0) / 1000 )) s" >&2
