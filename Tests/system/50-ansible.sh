@@ -60,8 +60,7 @@ step "alert: $alert"
 assert_eq "$version" "$(cexec "$C" dpkg-query -W -f='${Version}' saker)" "installed version"
 cexec "$C" grep -qx 'priority: informational' /etc/saker/config.d/50-ansible.yaml || fail "drop-in not rendered"
 cexec "$C" test -f /etc/saker/rules.d/fleet.yaml || fail "rules file not shipped"
-cexec "$C" sh -c ': > /etc/saker-fleet-marker; cat /etc/saker-fleet-marker'
-wait_journal "$C" saker.service 'Fleet marker read' 20 >/dev/null
+fleet_marker_alert "$C"
 
 step "second run: changed=0"
 play "{$base, \"saker_config\": {\"priority\": \"informational\"}}"

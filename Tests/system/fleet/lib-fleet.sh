@@ -52,3 +52,21 @@ fleet_assert_removed() {
 
 # Seconds with one decimal from a millisecond count.
 fleet_seconds() { printf '%d.%01d' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+
+# Reads /etc/saker-fleet-marker in container NAME once a second until the test rule "Fleet
+# marker read" alerts (a reload is asynchronous: `systemctl reload` returns once SIGHUP is sent,
+# and the agent swaps the rules in a moment later).
+fleet_marker_alert() {
+    local name=$1 timeout=${2:-30} deadline
+    deadline=$((SECONDS + timeout))
+    cexec "$name" sh -c ': > /etc/saker-fleet-marker'
+    while :; do
+        cexec "$name" cat /etc/saker-fleet-marker
+        cexec "$name" journalctl -u saker.service --no-pager -o cat | grep -q 'Fleet marker read' && return 0
+        if ((SECONDS >= deadline)); then
+            cexec "$name" journalctl -u saker.service --no-pager -n 30 >&2 || true
+            fail "no 'Fleet marker read' alert in $name within ${timeout}s"
+        fi
+        sleep 1
+    done
+}

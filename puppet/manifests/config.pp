@@ -1,0 +1,38 @@
+# @summary Renders the drop-in and the rules files, each validated before it is written.
+#
+# The drop-in is validated on its own (`--config-dir /nonexistent`): otherwise the drop-ins on
+# disk, including the copy being replaced, would be merged over the candidate. The unit's
+# `ExecReload=` validates the merged result again before the agent is signalled.
+# @api private
+class saker::config {
+  if $caller_module_name != $module_name {
+    fail("${name} is private to the saker module")
+  }
+
+  file { [$saker::config_dir, $saker::rules_dir]:
+    ensure => directory,
+    owner  => 'root',
+    group  => 'root',
+    mode   => '0755',
+  }
+
+  file { "${saker::config_dir}/${saker::config_dropin}":
+    ensure       => file,
+    owner        => 'root',
+    group        => 'root',
+    mode         => '0644',
+    content      => epp('saker/dropin.yaml.epp', { 'config' => $saker::config }),
+    validate_cmd => "${saker::binary} validate --config % --config-dir /nonexistent",
+  }
+
+  $saker::rules_files.each |String $name, String $content| {
+    file { "${saker::rules_dir}/${name}":
+      ensure       => file,
+      owner        => 'root',
+      group        => 'root',
+      mode         => '0644',
+      content      => $content,
+      validate_cmd => "${saker::binary} validate --rules ${saker::base_rules} --rules %",
+    }
+  }
+}
