@@ -25,6 +25,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // The HTTP output (and the test servers): AsyncHTTPClient over SwiftNIO, TLS by swift-nio-ssl
+        // (BoringSSL compiled in, so the binary still needs only glibc).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        // The gRPC output: Falco's falco.outputs.service on a unix socket. The Swift code generated
+        // from Sources/SakerGRPC/Protos is committed (scripts/generate-grpc.sh); no build plugin.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Kernel side: the CO-RE eBPF programs (bpf/, compiled by the Makefile) and a thin loader over libbpf.
@@ -72,13 +83,37 @@ let package = Package(
             dependencies: [.product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SakerOutputs", dependencies: ["SakerRules", "SakerJSON", "SakerConfig"], swiftSettings: swiftSettings),
+        .target(
+            name: "SakerOutputs",
+            dependencies: [
+                "SakerRules", "SakerJSON", "SakerConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The gRPC output (Falco's outputs service on a unix socket); the only module that depends on gRPC.
+        .target(
+            name: "SakerGRPC",
+            dependencies: [
+                "SakerOutputs", "SakerRules",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Protos"],
+            swiftSettings: swiftSettings
+        ),
         // The command line, thin.
         .executableTarget(
             name: "saker",
             dependencies: [
                 "SakerCapture", "SakerState", "SakerEvent", "SakerJSON", "SakerRules",
-                "SakerDefaultRules", "SakerConfig", "SakerSystemd", "SakerOutputs", "SakerMetrics",
+                "SakerDefaultRules", "SakerConfig", "SakerSystemd", "SakerOutputs", "SakerMetrics", "SakerGRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "CSakerGlibcCompat",
             ],
@@ -91,7 +126,27 @@ let package = Package(
             path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SakerOutputsTests", dependencies: ["SakerOutputs", "SakerRules", "SakerJSON", "SakerConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SakerOutputsTests",
+            dependencies: [
+                "SakerOutputs", "SakerRules", "SakerJSON", "SakerConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The gRPC output with a real client on its socket, and `saker run` (SAKER_BIN) with it on.
+        .testTarget(
+            name: "SakerGRPCTests",
+            dependencies: [
+                "SakerGRPC", "SakerOutputs", "SakerRules",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SakerEventTests", dependencies: ["SakerEvent"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerSystemdTests", dependencies: ["SakerSystemd"], swiftSettings: swiftSettings),
         .testTarget(name: "SakerStateTests", dependencies: ["SakerState"], swiftSettings: swiftSettings),

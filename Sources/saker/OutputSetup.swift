@@ -1,4 +1,5 @@
 import SakerConfig
+import SakerGRPC
 import SakerOutputs
 
 /// Builds the alert router the configuration's `outputs:` describe.
@@ -19,6 +20,19 @@ enum OutputSetup {
         if outputs.program.enabled {
             sinks.append(.init(name: "program", sink: ProgramSink(
                 command: outputs.program.command, format: format, keepAlive: outputs.program.keepAlive)))
+        }
+        if outputs.http.enabled {
+            let http = outputs.http
+            sinks.append(.init(name: "http", sink: try HttpSink(.init(
+                url: http.url, timeoutMilliseconds: http.timeout.milliseconds, retries: http.retries,
+                caFile: http.caFile, clientCert: http.clientCert, clientKey: http.clientKey))))
+        }
+        if outputs.grpc.enabled {
+            let grpc = outputs.grpc
+            // The backlog kept for `get` is as large as an output queue.
+            sinks.append(.init(name: "grpc", sink: try GrpcSink(.init(
+                socket: grpc.socket, mode: grpc.mode, group: grpc.group,
+                backlogCapacity: configuration.outputsQueue.capacity))))
         }
         let rate = configuration.outputsRate
         let limiter = rate.perRulePerSecond > 0 ? RuleRateLimiter(perSecond: rate.perRulePerSecond, burst: rate.burst) : .unlimited

@@ -1,0 +1,132 @@
+import Synchronization
+
+/// Where the gRPC sink puts alerts and the `sub` and `get` calls take them.
+///
+/// Alerts raised while nobody is subscribed wait in a bounded backlog (the oldest are dropped
+/// when it is full, and counted) for the next `get`, or for the next subscriber, which receives
+/// them first. While subscribers are connected every alert goes to each of them, through a
+/// bounded per-subscriber buffer: a subscriber that reads too slowly loses alerts (counted),
+/// it never holds up the sink or the other subscribers.
+final class AlertHub: Sendable {
+    /// One subscriber's stream of alerts.
+    struct Subscription: Sendable {
+        let id: UInt64
+        let responses: AsyncStream<Falco_Outputs_response>
+    }
+
+    /// Counts for the sink's report.
+    struct Counts: Sendable, Equatable {
+        var subscribers = 0
+        var backlog = 0
+        var backlogDropped: UInt64 = 0
+        var subscriberDropped: UInt64 = 0
+    }
+
+    private struct State {
+        var backlog: [Falco_Outputs_response] = []
+        var backlogHead = 0
+        var subscribers: [UInt64: AsyncStream<Falco_Outputs_response>.Continuation] = [:]
+        var nextID: UInt64 = 0
+        var closed = false
+        var counts = Counts()
+
+        var backlogCount: Int { backlog.count - backlogHead }
+
+        mutating func takeBacklog() -> ArraySlice<Falco_Outputs_response> {
+            defer {
+                backlog.removeAll(keepingCapacity: true)
+                backlogHead = 0
+            }
+            return backlog[backlogHead...]
+        }
+    }
+
+    private let state = Mutex(State())
+    private let backlogCapacity: Int
+    private let subscriberCapacity: Int
+
+    init(backlogCapacity: Int, subscriberCapacity: Int) {
+        self.backlogCapacity = max(backlogCapacity, 1)
+        self.subscriberCapacity = max(subscriberCapacity, 1)
+    }
+
+    /// Hands alerts to every subscriber, or to the backlog when there is none. Never waits.
+    func publish(_ responses: [Falco_Outputs_response]) {
+        state.withLock { state in
+            guard !state.closed else { return }
+            if state.subscribers.isEmpty {
+                for response in responses {
+                    if state.backlogCount >= backlogCapacity {
+                        state.backlogHead += 1
+                        state.counts.backlogDropped += 1
+                    }
+                    state.backlog.append(response)
+                }
+                if state.backlogHead >= 1024, state.backlogHead * 2 >= state.backlog.count {
+                    state.backlog.removeFirst(state.backlogHead)
+                    state.backlogHead = 0
+                }
+                return
+            }
+            // `yield` never blocks and never calls back into the hub, so it is safe under the lock,
+            // and the lock keeps every subscriber's alerts in the order they were published.
+            for continuation in state.subscribers.values {
+                for response in responses {
+                    if case .dropped = continuation.yield(response) { state.counts.subscriberDropped += 1 }
+                }
+            }
+        }
+    }
+
+    /// The alerts waiting in the backlog, oldest first; the backlog is empty afterwards.
+    func drainBacklog() -> [Falco_Outputs_response] {
+        state.withLock { Array($0.takeBacklog()) }
+    }
+
+    /// A new subscriber: its stream starts with the backlog, then every published alert, and
+    /// finishes when the hub closes. Cancelling the consumer unsubscribes it.
+    func subscribe() -> Subscription {
+        let (stream, continuation) = AsyncStream<Falco_Outputs_response>.makeStream(
+            bufferingPolicy: .bufferingOldest(subscriberCapacity))
+        let id = state.withLock { state -> UInt64 in
+            state.nextID += 1
+            let id = state.nextID
+            if state.closed {
+                continuation.finish()
+                return id
+            }
+            for response in state.takeBacklog() {
+                if case .dropped = continuation.yield(response) { state.counts.subscriberDropped += 1 }
+            }
+            state.subscribers[id] = continuation
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        return Subscription(id: id, responses: stream)
+    }
+
+    /// Forgets a subscriber (its stream ended or its call was cancelled).
+    func unsubscribe(_ id: UInt64) {
+        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+    }
+
+    /// Finishes every subscriber's stream and refuses further alerts.
+    func close() {
+        let continuations = state.withLock { state -> [AsyncStream<Falco_Outputs_response>.Continuation] in
+            state.closed = true
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
+        }
+        // Outside the lock: finishing runs `onTermination`, which takes it.
+        for continuation in continuations { continuation.finish() }
+    }
+
+    var counts: Counts {
+        state.withLock { state in
+            var counts = state.counts
+            counts.subscribers = state.subscribers.count
+            counts.backlog = state.backlogCount
+            return counts
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Dispatch
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Glibc
+public import SakerOutputs
+public import SakerRules
+import Synchronization
+
+/// Serves alerts over Falco's gRPC outputs API (`falco.outputs.service`: `sub` and `get`) on a
+/// unix socket, so Falco's gRPC clients work unchanged.
+///
+/// ``deliver(_:)`` converts the batch and hands it to the ``AlertHub`` without waiting for any
+/// client; the gRPC server runs on SwiftNIO's event loops in a task of its own.
+public final class GrpcSink: AlertSink {
+    /// What the sink serves on.
+    public struct Settings: Sendable {
+        /// The socket's absolute path.
+        public var socket: String
+        /// The socket's permission bits.
+        public var mode: UInt32
+        /// The socket's group (must exist).
+        public var group: String
+        /// Alerts kept for `get` (or the next subscriber) while nobody is subscribed.
+        public var backlogCapacity: Int
+        /// Alerts buffered per subscriber before that subscriber starts losing them.
+        public var subscriberCapacity: Int
+
+        /// Creates settings.
+        public init(
+            socket: String, mode: UInt32 = 0o660, group: String = "saker", backlogCapacity: Int = 10_000,
+            subscriberCapacity: Int = 1_024
+        ) {
+            self.socket = socket
+            self.mode = mode
+            self.group = group
+            self.backlogCapacity = backlogCapacity
+            self.subscriberCapacity = subscriberCapacity
+        }
+    }
+
+    /// Subscribers and what was lost, at one moment.
+    public struct Statistics: Sendable, Equatable {
+        /// Clients now subscribed with `sub`.
+        public var subscribers: Int
+        /// Alerts waiting for `get` or the next subscriber.
+        public var backlog: Int
+        /// Alerts dropped from a full backlog (the oldest go first).
+        public var backlogDropped: UInt64
+        /// Alerts dropped because a subscriber's buffer was full.
+        public var subscriberDropped: UInt64
+    }
+
+    private let settings: Settings
+    private let hub: AlertHub
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let served = DispatchSemaphore(value: 0)
+    private let socketInode: UInt64?
+    private let closed = Mutex(false)
+
+    /// Makes the socket (see ``UnixListeningSocket``) and starts serving on it.
+    /// - Throws: ``SinkError`` when the socket cannot be made: the group does not exist, the path
+    ///   is taken by something else, or a system call failed.
+    public init(_ settings: Settings) throws(SinkError) {
+        let fd = try UnixListeningSocket.make(.init(path: settings.socket, mode: settings.mode, group: settings.group))
+        let hub = AlertHub(backlogCapacity: settings.backlogCapacity, subscriberCapacity: settings.subscriberCapacity)
+        let transport = HTTP2ServerTransport.Posix(listeningSocketDescriptor: Int(fd), transportSecurity: .plaintext)
+        let server = GRPCServer(transport: transport, services: [OutputsService(hub: hub)])
+        self.settings = settings
+        self.hub = hub
+        self.server = server
+        socketInode = UnixListeningSocket.socketInode(at: settings.socket)
+        let served = self.served
+        Task.detached {
+            do {
+                try await server.serve()
+            } catch let error as RuntimeError where error.code == .serverIsStopped {
+                // Closed before the server started: the transport never took the socket.
+                Glibc.close(fd)
+            } catch {
+                printWarning("saker: the gRPC output on \(settings.socket) stopped: \(error)")
+            }
+            served.signal()
+        }
+    }
+
+    /// Hands the batch to the subscribers (or the backlog). Never waits for a client.
+    public func deliver(_ batch: [Alert]) throws(SinkError) {
+        hub.publish(batch.map(Falco_Outputs_response.init))
+    }
+
+    /// Subscribers and drops now.
+    public var statistics: Statistics {
+        let counts = hub.counts
+        return Statistics(
+            subscribers: counts.subscribers, backlog: counts.backlog, backlogDropped: counts.backlogDropped,
+            subscriberDropped: counts.subscriberDropped)
+    }
+
+    /// Ends every subscription, stops the server (waiting up to five seconds for it) and removes
+    /// the socket file, unless another agent has replaced it since (a reload).
+    public func close() {
+        let first = closed.withLock { closed -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        guard first else { return }
+        hub.close()
+        server.beginGracefulShutdown()
+        if served.wait(timeout: .now() + .seconds(5)) == .timedOut {
+            printWarning("saker: the gRPC output on \(settings.socket) did not stop within 5 s")
+        }
+        if let socketInode, UnixListeningSocket.socketInode(at: settings.socket) == socketInode {
+            unlink(settings.socket)
+        }
+    }
+
+    deinit { close() }
+}
+
+private func printWarning(_ text: String) {
+    let line = Array((text + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
