@@ -77,4 +77,28 @@ import Testing
         #expect(status == 0, "saker run exited with \(status): \(readText(log))")
         #expect(access(socket, F_OK) != 0, "the agent left its socket behind")
     }
+
+    @Test func withoutTheGroupTheAgentRefusesToStartAndSaysWhy() throws {
+        _ = try sakerGroupID()
+        let binary = try #require(getenv("SAKER_BIN").map { String(cString: $0) }, "SAKER_BIN is not set: run the live tests through `make test`")
+        var template = Array("/tmp/saker-grpc-live-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        let dir = String(cString: try #require(made))
+        let socket = dir + "/saker.sock"
+        let log = dir + "/agent.log"
+        defer {
+            unlink(log)
+            unlink(socket)
+            rmdir(dir)
+        }
+        // Root with no supplementary group: after dropping its capabilities it cannot chown.
+        let agent = try AgentProcess("/usr/bin/setpriv", [
+            "--clear-groups", binary, "run", "-o", "outputs.stdout.enabled=false", "-o", "outputs.grpc.enabled=true",
+            "-o", "outputs.grpc.socket=\(socket)",
+        ], log: log)
+        let status = agent.wait(timeout: 30)
+        #expect(status == 1, "\(readText(log))")
+        #expect(readText(log).contains("cannot give \(socket) to group saker: not permitted, as the agent keeps no CAP_CHOWN"), "\(readText(log))")
+        #expect(access(socket, F_OK) != 0, "a socket with the wrong group was left behind")
+    }
 }
