@@ -26,7 +26,7 @@
 #                                  python3, python3-apt, procps, libbpf1, libelf1), then reuses it.
 #                                  Outside the repository; never committed.
 #     container_start NAME [NSPAWN_ARG...]
-#                                  a fresh copy of the base root, booted with systemd-nspawn -b
+#                                  a fresh copy of the base root (an overlay on it), booted with systemd-nspawn -b
 #                                  (capabilities and system-call filter of DESIGN.md, dist/ at
 #                                  /dist read-only); returns once `systemctl is-system-running
 #                                  --wait` says running or degraded. Sets CONTAINER_PID (the
@@ -155,6 +155,14 @@ _e2e_find_init() {
     return 1
 }
 
+_e2e_remove_root() {
+    local root=$1
+    if mountpoint -q "$root" 2>/dev/null; then
+        umount "$root" 2>/dev/null || umount -l "$root"
+    fi
+    rm -rf --one-file-system "$root" "$root.overlay"
+}
+
 container_start() {
     local name=$1; shift
     [[ -z ${E2E_NSPAWN[$name]:-} ]] || fail "container $name is already running"
@@ -163,8 +171,13 @@ container_start() {
     mkdir -p "$SAKER_E2E_WORK" "$SAKER_DIST"
     root=$SAKER_E2E_WORK/$name
     log=$SAKER_E2E_WORK/$name.console.log
-    rm -rf "$root"
-    cp -a --reflink=auto "$base" "$root"
+    _e2e_remove_root "$root"
+    # An overlay on the cached root starts at once and never changes the cache; a copy otherwise.
+    mkdir -p "$root" "$root.overlay/upper" "$root.overlay/work"
+    if ! mount -t overlay overlay -o "lowerdir=$base,upperdir=$root.overlay/upper,workdir=$root.overlay/work" "$root" 2>/dev/null; then
+        rmdir "$root"
+        cp -a --reflink=auto "$base" "$root"
+    fi
     t0=$(now_ms)
     systemd-nspawn --quiet --keep-unit --register=no --link-journal=no -D "$root" -b \
         --machine="$name" --hostname="$name" --console=pipe \
@@ -218,7 +231,7 @@ container_stop() {
         [[ -n ${E2E_PID[$name]:-} ]] && kill -KILL "${E2E_PID[$name]}" 2>/dev/null || true
     fi
     wait "$nspawn_pid" 2>/dev/null || true
-    [[ -n ${E2E_ROOT[$name]:-} ]] && rm -rf --one-file-system "${E2E_ROOT[$name]}"
+    [[ -n ${E2E_ROOT[$name]:-} ]] && _e2e_remove_root "${E2E_ROOT[$name]}"
     unset "E2E_NSPAWN[$name]" "E2E_PID[$name]" "E2E_ROOT[$name]"
 }
 
