@@ -112,6 +112,13 @@ public final class GrpcSink: AlertSink {
         if let socketInode, UnixListeningSocket.socketInode(at: settings.socket) == socketInode {
             unlink(settings.socket)
         }
+        // The router's counters cover the output's queue; what was lost past it is said here.
+        let lost = statistics
+        if lost.subscriberDropped > 0 || lost.backlogDropped > 0 {
+            printWarning(
+                "saker: grpc: \(lost.subscriberDropped) alerts dropped for subscribers that read too slowly, "
+                    + "\(lost.backlogDropped) dropped from the full queue for get")
+        }
     }
 
     deinit { close() }
