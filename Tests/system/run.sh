@@ -8,6 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 logs=${SAKER_DIST:-$repo/dist}/system-tests
 mkdir -p "$logs"
+# Measurements the tests record (exposure score, install-to-alert time, boot time…).
+rm -f "$logs/metrics.txt"
 
 names=() results=() times=()
 failed=0
@@ -33,4 +35,8 @@ for i in "${!names[@]}"; do
     printf '  %-14s %-7s %4d s\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
 done
 printf '  %-14s %-7s %4d s\n' total "$( ((failed)) && echo FAILED || echo ok)" $((SECONDS - start))
+if [[ -s $logs/metrics.txt ]]; then
+    echo "Measured ($logs/metrics.txt):"
+    sed 's/^/  /' "$logs/metrics.txt"
+fi
 exit "$failed"
