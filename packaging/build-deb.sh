@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds dist/saker_VERSION_amd64.deb from a prebuilt release binary with debhelper (dh, compat 13).
-# Usage: packaging/build-deb.sh SAKER_BINARY MANPAGE VERSION OUTDIR
+# Usage: [SAKER_DEB_COMPRESS="-Zgzip -z1"] packaging/build-deb.sh SAKER_BINARY MANPAGE VERSION OUTDIR
 # Nothing is compiled: debian/rules copies the binary from prebuilt/ (see packaging/debian/rules).
 set -euo pipefail
 bin=$1 man=$2 version=$3 out=$4

@@ -20,7 +20,7 @@ rm -rf "$upgrade_dir"; mkdir -p "$upgrade_dir"
     trap 'rm -rf "$work"' EXIT
     dpkg-deb -x "$SAKER_DIST/$deb" "$work/root"
     zcat "$work/root/usr/share/man/man1/saker.1.gz" >"$work/saker.1"
-    "$SAKER_REPO/packaging/build-deb.sh" "$work/root/usr/bin/saker" "$work/saker.1" "$up_version" "$upgrade_dir" >/dev/null
+    SAKER_DEB_COMPRESS="-Zgzip -z1" "$SAKER_REPO/packaging/build-deb.sh" "$work/root/usr/bin/saker" "$work/saker.1" "$up_version" "$upgrade_dir" >/dev/null
 ) >"$upgrade_dir/build.log" 2>&1 &
 upgrade_pid=$!
 e2e_on_exit "kill $upgrade_pid 2>/dev/null"
@@ -63,12 +63,25 @@ cexec deb sh -c 'cat >/etc/saker/rules.d/e2e.yaml' <<'EOF'
   tags: [e2e]
 EOF
 cexec deb sh -c 'echo marker >/etc/e2e-marker'
+# The same reload turns on the file and syslog outputs (the unit must let them write) and the
+# metrics listener (it starts with the next process: checked after kill -9 below).
+cexec deb sh -c 'cat >/etc/saker/config.d/40-e2e.yaml' <<'EOF'
+outputs:
+  file:
+    enabled: true
+  syslog:
+    enabled: true
+metrics:
+  enabled: true
+EOF
 since=$(cexec deb date +%s)
 cexec deb systemctl reload saker || fail "systemctl reload with a good rules file failed"
 wait_journal deb saker 'saker: reloaded: [0-9]+ rules' 20 --since="@$since" >/dev/null
 cexec deb cat /etc/e2e-marker >/dev/null
 wait_journal deb saker 'E2E marker read \(process=cat file=/etc/e2e-marker\)' 20 --since="@$since" >/dev/null
 assert_eq "$pid" "$(unit_prop deb saker MainPID)" "MainPID after a good reload"
+assert_match 'E2E marker read' "$(cexec deb cat /var/log/saker/events.log)" "/var/log/saker/events.log (file output)"
+wait_journal deb saker 'E2E marker read' 10 --since="@$since" _TRANSPORT=syslog >/dev/null
 assert_match '^Ready:' "$(unit_prop deb saker StatusText)" "StatusText after a good reload"
 
 # --- Reload with a broken configuration: refused, old one keeps running, status says why --
@@ -123,6 +136,8 @@ done
 wait_unit_ready deb saker 60
 [[ $(unit_prop deb saker MainPID) != "$pid" ]] || fail "MainPID unchanged after kill -9"
 step "kill -9: restarted as PID $(unit_prop deb saker MainPID), READY"
+out=$(cexec deb saker status) || { echo "$out" >&2; fail "saker status (metrics listener on 127.0.0.1:8765) failed"; }
+assert_match 'health: +healthy' "$out" "saker status"
 
 # --- Upgrade: the edited conffile is kept, the service restarted and READY ----------------
 cexec deb sed -i 's/^priority: debug$/priority: notice  # edited by the e2e test/' /etc/saker/saker.yaml
@@ -144,7 +159,7 @@ assert_eq inactive "$(unit_prop deb saker ActiveState)" "ActiveState after apt-g
 if cexec deb pgrep -x saker >/dev/null; then fail "a saker process is still running after apt-get remove"; fi
 cexec deb test -f /etc/saker/saker.yaml || fail "remove (not purge) deleted the conffile"
 # The admin's own files (our test rule) are theirs to remove; dpkg keeps a directory holding them.
-cexec deb rm /etc/saker/rules.d/e2e.yaml
+cexec deb rm /etc/saker/rules.d/e2e.yaml /etc/saker/config.d/40-e2e.yaml
 cexec deb apt-get purge -y -q saker </dev/null >/dev/null || fail "apt-get purge failed"
 left=$(cexec deb sh -c 'ls -d /etc/saker /var/lib/saker /var/log/saker /run/saker /usr/bin/saker /usr/share/saker \
     /usr/share/doc/saker /lib/systemd/system/saker.service /usr/lib/systemd/system/saker.service \
