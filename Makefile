@@ -14,7 +14,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib
 RELEASE_BIN := .build/release/saker
 DEBUG_BIN := .build/debug/saker
 RUN_ARGS ?=
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 300
 
 .PHONY: deps test-deps probe build debug run test bench fuzz clean packages system-test
 
@@ -49,9 +49,9 @@ debug: probe
 run: build
 	$(RELEASE_BIN) run $(RUN_ARGS)
 
-# The short fuzz run comes first so that the test runner's summary is the last thing printed.
+# The fuzz corpus replay comes first (a few seconds); exploring is `make fuzz`.
 test: test-deps probe
-	FUZZ_SEED=1 Fuzz/run.sh $(FUZZ_SECONDS)
+	Fuzz/run.sh --replay
 	$(SWIFT) build --product saker
 	SAKER_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --no-parallel
 	$(MAKE) packages
@@ -72,7 +72,7 @@ bench: build
 	Benchmarks/run.sh $(RELEASE_BIN) .build/release/saker-engine-bench
 
 fuzz:
-	Fuzz/run.sh 300
+	Fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build $(GEN) dist

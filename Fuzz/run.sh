@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Builds and runs Saker's libFuzzer targets for a while each.
-#   Fuzz/run.sh [SECONDS]      (default 60; CI uses a short run, e.g. 30)
-#   FUZZ_SEED=N fixes libFuzzer's seed (make test uses 1, so CI is repeatable; 0 = random)
+# Builds and runs Saker's libFuzzer targets.
+#   Fuzz/run.sh --replay       run every input of the committed corpus (seeds/ and corpus/) once:
+#                              the same inputs on every machine, so a failure is a real regression
+#                              and reproducible (`make test`)
+#   Fuzz/run.sh [SECONDS]      explore for SECONDS (default 60) from that corpus (`make fuzz`)
+#   FUZZ_SEED=N fixes libFuzzer's seed when exploring (0 = random). An exploring run is not
+#   repeatable even with a seed (libFuzzer's scheduling and Swift's per-process hash seeds vary),
+#   which is why CI replays a corpus rather than exploring.
+# To grow the committed corpus after exploring, merge what was found into it (minimised, inputs up
+# to 512 bytes, which keeps it small):
+#   .build-fuzz/filter-parser-fuzz -merge=1 -max_len=512 Fuzz/FilterParserFuzz/corpus .build-fuzz/filter-parser-fuzz-corpus
 # Needs a Swift toolchain whose swiftc supports -sanitize=fuzzer (Linux toolchains do). Swift code is
 # memory-safe, so AddressSanitizer is left out (it only adds linker noise here).
 # Crashes are written to .build-fuzz/ as crash-*; rerun one with: .build-fuzz/<target> <crash file>
 set -euo pipefail
 
+replay=false
+if [[ ${1:-} == --replay ]]; then replay=true; shift; fi
 seconds="${1:-${FUZZ_SECONDS:-60}}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.build-fuzz"
@@ -22,16 +32,31 @@ build_filter_parser() {
         "${sources[@]}" "$root/Fuzz/FilterParserFuzz/FilterParserFuzz.swift" -o "$out/filter-parser-fuzz"
 }
 
+# Runs every input under the given directories once.
+replay() {
+    local name="$1"; shift
+    local log="$out/$name-replay.log"
+    if ! (cd "$out" && "./$name" -runs=0 -max_len=4096 -timeout=10 "$@") >"$log" 2>&1; then
+        # The crash report (what failed, on which input) comes before the backtrace: show both ends.
+        grep -m 5 -E "Fatal error|ERROR:|Test unit written|crash-" "$log" || true
+        tail -n 40 "$log"
+        echo "replaying the $name corpus found a problem; the full log is $log" >&2
+        return 1
+    fi
+    echo "$name: $(find "$@" -type f | wc -l) inputs replayed, all pass"
+}
+
 run() {
     local name="$1" seeds="$2" dict="$3"
     # libFuzzer adds what it finds to the first corpus directory: keep it out of the repository.
     local corpus="$out/$name-corpus"
     mkdir -p "$corpus"
-    cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+    cp -n "$seeds"/* "$(dirname "$seeds")/corpus"/* "$corpus"/ 2>/dev/null || true
     # libFuzzer prints a line per new input: keep that in a log, show the summary.
     local log="$out/$name.log"
     if ! (cd "$out" && "./$name" -seed="${FUZZ_SEED:-0}" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
         -dict="$dict" "$corpus") >"$log" 2>&1; then
+        grep -m 5 -E "Fatal error|ERROR:|Test unit written|crash-" "$log" || true
         tail -n 40 "$log"
         echo "fuzzing $name found a problem; the full log is $log" >&2
         return 1
@@ -41,5 +66,10 @@ run() {
 
 echo "building filter-parser-fuzz"
 build_filter_parser
+parser_dir="$root/Fuzz/FilterParserFuzz"
+if $replay; then
+    replay filter-parser-fuzz "$parser_dir/seeds" "$parser_dir/corpus"
+    exit 0
+fi
 echo "fuzzing the filter parser for ${seconds}s"
 run filter-parser-fuzz "$root/Fuzz/FilterParserFuzz/seeds" "$root/Fuzz/FilterParserFuzz/filter.dict"
