@@ -48,7 +48,8 @@ manifest() { printf "class { 'saker':\n  package_source => '/dist/%s',\n  rules_
 step "bare container -> Debian's puppet (apt)"
 t0=$(now_ms)
 cexec "$C" apt-get -o APT::Sandbox::User=root update -qq
-cexec "$C" apt-get -o APT::Sandbox::User=root install -y -qq --no-install-recommends puppet >/dev/null
+apt_out=$(cexec "$C" apt-get -o APT::Sandbox::User=root install -y -qq --no-install-recommends puppet 2>&1) \
+    || { printf '%s\n' "$apt_out" | tail -40 >&2; fail "apt-get install puppet in $C"; }
 t_tool=$(( $(now_ms) - t0 ))
 step "puppet $(cexec "$C" puppet --version) installed in $(fleet_seconds "$t_tool") s"
 

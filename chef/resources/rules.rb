@@ -1,0 +1,42 @@
+# frozen_string_literal: true
+
+# saker_rules: one rules file in /etc/saker/rules.d, validated after the packaged rules before it
+# replaces the file.
+unified_mode true
+provides :saker_rules
+
+property :file_name, String, name_property: true,
+                             regex: /\A[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml\z/,
+                             description: 'The rules file name.'
+property :content, String, required: %i[create],
+                           description: 'The rules (Falco rules language).'
+property :rules_dir, String, default: '/etc/saker/rules.d',
+                             description: 'Where the rules files go.'
+property :base_rules, String, default: '/usr/share/saker/rules/saker_rules.yaml',
+                              description: 'Rules loaded before this file when it is validated.'
+property :binary, String, default: '/usr/bin/saker',
+                          description: 'The saker executable that validates the file.'
+
+default_action :create
+
+action :create do
+  directory new_resource.rules_dir do
+    owner 'root'
+    group 'root'
+    mode '0755'
+  end
+
+  file ::File.join(new_resource.rules_dir, new_resource.file_name) do
+    owner 'root'
+    group 'root'
+    mode '0644'
+    content new_resource.content
+    verify "#{new_resource.binary} validate --rules #{new_resource.base_rules} --rules %{path}"
+  end
+end
+
+action :delete do
+  file ::File.join(new_resource.rules_dir, new_resource.file_name) do
+    action :delete
+  end
+end
