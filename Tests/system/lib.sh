@@ -26,12 +26,13 @@
 #                                  python3, python3-apt, procps, libbpf1, libelf1), then reuses it.
 #                                  Outside the repository; never committed.
 #     container_start NAME [NSPAWN_ARG...]
-#                                  a fresh copy of the base root (an overlay on it), booted with systemd-nspawn -b
-#                                  (capabilities and system-call filter of DESIGN.md, dist/ at
-#                                  /dist read-only); returns once `systemctl is-system-running
-#                                  --wait` says running or degraded. Sets CONTAINER_PID (the
-#                                  container's PID 1 on the host), CONTAINER_ROOT (its directory
-#                                  on the host) and E2E_PID[NAME], E2E_ROOT[NAME].
+#                                  a fresh copy of the base root (an overlay on it), booted
+#                                  with systemd-nspawn -b (capabilities and system-call filter
+#                                  of DESIGN.md, dist/ at /dist read-only; extra arguments go
+#                                  to nspawn); returns once `systemctl is-system-running --wait`
+#                                  says running or degraded. Sets CONTAINER_PID (the container's
+#                                  PID 1 on the host), CONTAINER_ROOT (its directory on the
+#                                  host), E2E_PID[NAME], E2E_ROOT[NAME] and E2E_BOOT_MS.
 #     cexec NAME CMD [ARG...]      runs CMD inside (nsenter into every namespace, clean
 #                                  environment, stdin passed through); returns CMD's status.
 #     container_stop NAME          powers the container off (by the nspawn PID this shell
