@@ -1,4 +1,5 @@
 import Glibc
+import NIOHTTP1
 import NIOSSL
 import SakerJSON
 import SakerOutputs
@@ -123,6 +124,32 @@ private func route(_ range: Range<Int>, through router: OutputRouter) -> UInt64 
         #expect(elapsed < 900_000, "two 100 ms attempts took \(elapsed) µs")
         // The server saw both attempts: a retry after a timeout may deliver an alert twice.
         #expect(eventually(within: 2) { sequence(server.bodies) == [7, 7] })
+    }
+
+    @Test func aClientErrorIsNotRetriedTheNextAlertIsSentAndTheBatchFails() throws {
+        let server = try HttpTestServer()
+        defer { try? server.shutdown() }
+        server.setStatus(.badRequest)
+        let sink = try HttpSink(.init(url: server.url, retries: 3))
+        defer { sink.close() }
+        do {
+            try sink.deliver([makeAlert(1), makeAlert(2), makeAlert(3)])
+            Issue.record("a batch answered 400 counted as delivered")
+        } catch {
+            #expect(error.message == "POST \(server.url) answered 400 Bad Request")
+        }
+        #expect(sequence(server.bodies) == [1, 2, 3], "each alert once, none retried")
+    }
+
+    @Test func aServerErrorIsRetriedUntilTheServerAccepts() throws {
+        let server = try HttpTestServer()
+        defer { try? server.shutdown() }
+        server.failNext(4, with: .serviceUnavailable)
+        let sink = try HttpSink(.init(
+            url: server.url, retries: 5, backoff: HttpBackoff(initialMilliseconds: 10, maximumMilliseconds: 20)))
+        defer { sink.close() }
+        try sink.deliver([makeAlert(1), makeAlert(2)])
+        #expect(sequence(server.bodies) == [1, 1, 1, 1, 1, 2], "four 503s, then accepted, then the next alert")
     }
 
     @Test func aRefusedConnectionFailsTheBatchWithTheReason() throws {

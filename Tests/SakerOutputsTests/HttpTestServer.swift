@@ -22,6 +22,8 @@ final class HttpTestServer: Sendable {
         var connections = 0
         var children: [any Channel] = []
         var delayMilliseconds: Int64 = 0
+        var status: HTTPResponseStatus = .ok
+        var failures: (count: Int, status: HTTPResponseStatus) = (0, .ok)
         var listener: (any Channel)?
         var port = 0
     }
@@ -49,6 +51,12 @@ final class HttpTestServer: Sendable {
 
     /// How long each answer waits.
     func setDelay(milliseconds: Int64) { state.withLock { $0.delayMilliseconds = milliseconds } }
+
+    /// The status every answer has (200 by default).
+    func setStatus(_ status: HTTPResponseStatus) { state.withLock { $0.status = status } }
+
+    /// The next `count` answers have `status`, then the usual one again.
+    func failNext(_ count: Int, with status: HTTPResponseStatus) { state.withLock { $0.failures = (count, status) } }
 
     /// Down: closes the listener and every open connection.
     func stop() throws {
@@ -93,15 +101,17 @@ final class HttpTestServer: Sendable {
             .bind(host: "127.0.0.1", port: port).wait()
     }
 
-    fileprivate func record(_ request: Request) -> Int64 {
+    fileprivate func record(_ request: Request) -> (delayMilliseconds: Int64, status: HTTPResponseStatus) {
         state.withLock { state in
             state.requests.append(request)
-            return state.delayMilliseconds
+            guard state.failures.count > 0 else { return (state.delayMilliseconds, state.status) }
+            state.failures.count -= 1
+            return (state.delayMilliseconds, state.failures.status)
         }
     }
 }
 
-/// Collects a request and answers `200 OK` with an empty body, after the server's delay.
+/// Collects a request and answers with the server's status and an empty body, after its delay.
 private final class RecordingHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -120,11 +130,11 @@ private final class RecordingHandler: ChannelInboundHandler {
         case .body(var buffer):
             body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
-            let delay = server.record(.init(contentType: contentType, body: String(decoding: body, as: UTF8.self)))
+            let (delay, status) = server.record(.init(contentType: contentType, body: String(decoding: body, as: UTF8.self)))
             let respond = { [self] in
                 var headers = HTTPHeaders()
                 headers.add(name: "content-length", value: "0")
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
             if delay > 0 {
