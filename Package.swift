@@ -75,8 +75,8 @@ let package = Package(
         // Saker's default ruleset (Falco language), embedded in the binary.
         .target(name: "SakerDefaultRules", resources: [.embedInCode("saker_rules.yaml")], swiftSettings: swiftSettings),
         .target(name: "SakerSystemd", swiftSettings: swiftSettings),
-        // Keeps the release binary loadable on glibc 2.34 (RHEL 9): hypotf is routed to an older symbol version.
-        .target(name: "CSakerGlibcCompat", linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"])]),
+        // Keeps the release binary loadable on glibc 2.34 (RHEL 9): hypotf and hypot are routed to older symbol versions.
+        .target(name: "CSakerGlibcCompat", linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=hypot"])]),
         // Prometheus metrics and the /metrics and /healthz listener.
         .target(
             name: "SakerMetrics",

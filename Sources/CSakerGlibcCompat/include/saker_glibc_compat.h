@@ -3,4 +3,5 @@
 #ifndef SAKER_GLIBC_COMPAT_H
 #define SAKER_GLIBC_COMPAT_H
 float __wrap_hypotf(float x, float y);
+double __wrap_hypot(double x, double y);
 #endif
