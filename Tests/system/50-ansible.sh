@@ -114,6 +114,29 @@ play "{$base, \"saker_state\": \"absent\"}"
 expect_ok "state=absent again"
 assert_match 'changed=0 +unreachable=0 +failed=0' "$(recap)" "second state=absent recap"
 
+step "repository install: a local apt repository, pinned version"
+mkdir -p "$root/srv/saker-repo"
+cp "$SAKER_DIST/$deb" "$root/srv/saker-repo/"
+(cd "$root/srv/saker-repo" && dpkg-scanpackages --multiversion . /dev/null >Packages 2>/dev/null)
+repo="\"saker_apt_repository\": \"deb [trusted=yes] file:/srv/saker-repo ./\""
+play "{$repo, \"saker_version\": \"$version\"}"
+expect_ok "repository install"
+fleet_assert_ready "$C"
+assert_eq "$version" "$(cexec "$C" dpkg-query -W -f='${Version}' saker)" "version from the repository"
+cexec "$C" test -f /etc/apt/sources.list.d/saker.list || fail "the apt repository was not added"
+
+step "a downgrade is refused unless asked"
+play "{$repo, \"saker_version\": \"0.0.1\"}"
+((rc != 0)) || fail "a downgrade to 0.0.1 was accepted"
+grep -q "set saker_allow_downgrade=true to downgrade" <<<"$out" || { show; fail "the downgrade was not refused by the preflight"; }
+assert_eq "$version" "$(cexec "$C" dpkg-query -W -f='${Version}' saker)" "version after the refused downgrade"
+
+step "state=absent removes it and the repository"
+play "{$repo, \"saker_state\": \"absent\"}"
+expect_ok "state=absent (repository)"
+fleet_assert_removed "$C"
+cexec "$C" test ! -e /etc/apt/sources.list.d/saker.list || fail "the apt repository is still configured"
+
 container_stop "$C"
 step "ansible: bare container -> first alert $(fleet_seconds "$t_alert") s (playbook $(fleet_seconds "$t_play") s, boot $(fleet_seconds "$E2E_BOOT_MS") s); test took $(fleet_seconds $(( $(now_ms) - t_test ))) s"
 echo "PASS: 50-ansible"
