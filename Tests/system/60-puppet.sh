@@ -19,8 +19,15 @@ puppet epp validate "$M"/templates/*.epp || fail "puppet epp validate"
 (cd "$M" && puppet-lint --relative --fail-on-warnings manifests types examples) || fail "puppet-lint is not clean"
 ruby -wc "$M"/lib/puppet/functions/saker/to_yaml.rb >/dev/null || fail "ruby -wc to_yaml.rb"
 python3 -m json.tool "$M/metadata.json" >/dev/null || fail "metadata.json is not JSON"
+step "REFERENCE.md is puppet strings' output for the module as it is; every parameter has Hiera data"
+ref=$(mktemp -d)
+e2e_on_exit "rm -rf '$ref'"
+cp -r "$M" "$ref/saker"
+(cd "$ref/saker" && puppet strings generate --format markdown --out "$ref/REFERENCE.md" >/dev/null 2>&1) \
+    || fail "puppet strings generate failed"
+diff -u "$M/REFERENCE.md" "$ref/REFERENCE.md" >&2 || fail "puppet/REFERENCE.md is stale: regenerate it with puppet strings"
 for param in $(sed -n 's/^# @param \([a-z_]*\).*/\1/p' "$M/manifests/init.pp"); do
-    grep -q "^##### <a name=\"-saker--$param\"></a>\`$param\`" "$M/REFERENCE.md" || fail "REFERENCE.md does not describe saker::$param"
+    grep -q "^##### <a name=\"$param\"></a>\`$param\`" "$M/REFERENCE.md" || fail "REFERENCE.md does not describe saker::$param"
     grep -q "^saker::$param:" "$M/data/common.yaml" "$M"/data/os/*.yaml || fail "no Hiera default for saker::$param"
 done
 
