@@ -17,7 +17,8 @@ step "puppet parser validate, puppet epp validate, puppet-lint --fail-on-warning
 puppet parser validate "$M"/manifests/*.pp "$M"/types/*.pp "$M"/examples/*.pp || fail "puppet parser validate"
 puppet epp validate "$M"/templates/*.epp || fail "puppet epp validate"
 (cd "$M" && puppet-lint --relative --fail-on-warnings manifests types examples) || fail "puppet-lint is not clean"
-ruby -wc "$M"/lib/puppet/functions/saker/to_yaml.rb >/dev/null || fail "ruby -wc to_yaml.rb"
+check=$(ruby -wc "$M"/lib/puppet/functions/saker/to_yaml.rb 2>&1) || fail "ruby -wc to_yaml.rb: $check"
+[[ $check == "Syntax OK" ]] || fail "ruby -wc to_yaml.rb warns: $check"
 python3 -m json.tool "$M/metadata.json" >/dev/null || fail "metadata.json is not JSON"
 step "REFERENCE.md is puppet strings' output for the module as it is; every parameter has Hiera data"
 ref=$(mktemp -d)

@@ -16,7 +16,8 @@ CB=$SAKER_REPO/chef
 "$FLEET_DIR/install-tools" chef
 step "ruby -wc and rubocop"
 while IFS= read -r -d '' file; do
-    ruby -wc "$file" >/dev/null || fail "ruby -wc $file"
+    check=$(ruby -wc "$file" 2>&1) || fail "ruby -wc $file: $check"
+    [[ $check == "Syntax OK" ]] || fail "ruby -wc $file warns: $check"
 done < <(find "$CB" -name '*.rb' -print0)
 (cd "$CB" && rubocop --format simple) || fail "rubocop is not clean"
 
