@@ -10,8 +10,8 @@ struct OutputsService: Falco_Outputs_service.ServiceProtocol {
     func sub(
         request: StreamingServerRequest<Falco_Outputs_request>, context: ServerContext
     ) async throws -> StreamingServerResponse<Falco_Outputs_response> {
-        let subscription = hub.subscribe()
-        return StreamingServerResponse { writer in
+        StreamingServerResponse { writer in
+            let subscription = hub.subscribe()
             defer { hub.unsubscribe(subscription.id) }
             for await response in subscription.responses {
                 try await writer.write(response)
