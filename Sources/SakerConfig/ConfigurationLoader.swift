@@ -41,6 +41,24 @@ public struct ConfigurationLoader: Sendable {
     public var mainFileMayBeMissing: Bool
     /// Whether the `rules_files` entries are checked on the file system.
     public var checksRulesFiles: Bool
+    /// A drop-in not yet in place (`saker validate --drop-in FILE --as NAME`): read from its own
+    /// path, but layered as if it were ``dropInDirectory``'s file `NAME`, replacing that file if it
+    /// exists. Configuration management validates a staged file this way before moving it in.
+    public var dropInCandidate: DropInCandidate?
+
+    /// A staged drop-in and the name it will have in the drop-in directory.
+    public struct DropInCandidate: Sendable, Equatable {
+        /// Where the staged file is now.
+        public var path: String
+        /// Its name in the drop-in directory (`50-ansible.yaml`): a plain `.yaml`/`.yml` file name.
+        public var name: String
+
+        /// Creates a candidate; `name` defaults to the last component of `path`.
+        public init(path: String, name: String? = nil) {
+            self.path = path
+            self.name = name ?? String(path.split(separator: "/").last ?? Substring(path))
+        }
+    }
 
     /// Creates a loader.
     public init(
@@ -51,7 +69,8 @@ public struct ConfigurationLoader: Sendable {
         fileSystem: any ConfigFileSystem = LocalFileSystem(),
         trustPolicy: FileTrustPolicy = FileTrustPolicy(),
         mainFileMayBeMissing: Bool = true,
-        checksRulesFiles: Bool = true
+        checksRulesFiles: Bool = true,
+        dropInCandidate: DropInCandidate? = nil
     ) {
         self.mainPath = mainPath
         self.dropInDirectory = dropInDirectory
@@ -61,6 +80,7 @@ public struct ConfigurationLoader: Sendable {
         self.trustPolicy = trustPolicy
         self.mainFileMayBeMissing = mainFileMayBeMissing
         self.checksRulesFiles = checksRulesFiles
+        self.dropInCandidate = dropInCandidate
     }
 
     /// Loads and validates. The configuration is nil when there is any error; the diagnostics
@@ -107,19 +127,26 @@ public struct ConfigurationLoader: Sendable {
         }
         if let mainSource { layer(&tree, source: mainSource, diagnostics: &diagnostics) }
 
-        // 2. Drop-ins, in lexical order.
-        if let dropInDirectory {
-            for path in dropIns(in: dropInDirectory, diagnostics: &diagnostics, trust: &trust) {
-                do throws(FileSystemError) {
-                    let status = try fileSystem.status(ofPath: path)
-                    guard status.kind == .regular else { continue }
-                    if let source = readTrusted(path, status: status, what: "drop-in", diagnostics: &diagnostics, trust: &trust) {
-                        files.append(path)
-                        layer(&tree, source: source, diagnostics: &diagnostics)
+        // 2. Drop-ins, in lexical order (with the candidate in its place).
+        var dropInPaths = dropInDirectory.map { dropIns(in: $0, diagnostics: &diagnostics, trust: &trust) } ?? []
+        if let dropInCandidate {
+            placeCandidate(dropInCandidate, in: &dropInPaths, diagnostics: &diagnostics)
+        }
+        for path in dropInPaths {
+            do throws(FileSystemError) {
+                let status = try fileSystem.status(ofPath: path)
+                guard status.kind == .regular else {
+                    if path == dropInCandidate?.path {
+                        diagnostics.append(ConfigDiagnostic("drop-in '\(path)' is not a regular file", file: path))
                     }
-                } catch {
-                    diagnostics.append(ConfigDiagnostic("cannot read drop-in '\(path)': \(error)", file: path))
+                    continue
                 }
+                if let source = readTrusted(path, status: status, what: "drop-in", diagnostics: &diagnostics, trust: &trust) {
+                    files.append(path)
+                    layer(&tree, source: source, diagnostics: &diagnostics)
+                }
+            } catch {
+                diagnostics.append(ConfigDiagnostic("cannot read drop-in '\(path)': \(error)", file: path))
             }
         }
 
@@ -230,6 +257,22 @@ public struct ConfigurationLoader: Sendable {
 
     /// The `*.yaml` and `*.yml` paths of a drop-in directory, sorted by name; none when the
     /// directory does not exist.
+    /// Puts the candidate where a drop-in of its name would be read: in place of the file of that
+    /// name, or at its position in byte order of names.
+    private func placeCandidate(_ candidate: DropInCandidate, in paths: inout [String], diagnostics: inout [ConfigDiagnostic]) {
+        let name = candidate.name
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") else {
+            diagnostics.append(ConfigDiagnostic(
+                "drop-in name '\(name)' is not a drop-in file name: expected a name such as 50-local.yaml (no '/', not hidden, ending in .yaml or .yml)",
+                file: candidate.path))
+            return
+        }
+        func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
+        paths.removeAll { fileName($0) == name }
+        let index = paths.firstIndex { Array(name.utf8).lexicographicallyPrecedes(Array(fileName($0).utf8)) } ?? paths.endIndex
+        paths.insert(candidate.path, at: index)
+    }
+
     private func dropIns(
         in directory: String, diagnostics: inout [ConfigDiagnostic], trust: inout [ConfigDiagnostic]
     ) -> [String] {

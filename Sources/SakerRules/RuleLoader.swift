@@ -159,7 +159,9 @@ public struct RuleLoader: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
+            // Hidden files are editors' and configuration tools' temporaries (Chef stages a
+            // `.chef-….yaml` beside the file it verifies): never rules.
+            guard !name.hasPrefix("."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
             var info = stat()
             let full = path.hasSuffix("/") ? path + name : path + "/" + name
             guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }

@@ -24,10 +24,12 @@ struct ConfigOptions: ParsableArguments {
     var hasConfigurationFile: Bool { config != nil || access(DefaultConfiguration.mainPath, F_OK) == 0 }
 
     /// Loads and validates the configuration (files, drop-ins, overrides, environment).
-    func load(checkingRulesFiles: Bool) -> (AgentConfiguration?, [ConfigDiagnostic]) {
+    /// `candidate` is a staged drop-in read in place of its namesake (`saker validate --drop-in`).
+    func load(checkingRulesFiles: Bool, candidate: ConfigurationLoader.DropInCandidate? = nil) -> (AgentConfiguration?, [ConfigDiagnostic]) {
         ConfigurationLoader(
             mainPath: mainPath, dropInDirectory: configDirectory, overrides: overrides,
-            mainFileMayBeMissing: config == nil, checksRulesFiles: checkingRulesFiles && hasConfigurationFile
+            mainFileMayBeMissing: config == nil, checksRulesFiles: checkingRulesFiles && hasConfigurationFile,
+            dropInCandidate: candidate
         ).load()
     }
 }
@@ -49,8 +51,12 @@ struct AgentSetup {
     /// Loads the configuration, then the rules it names (`--rules` wins; with no configuration
     /// file, the built-in ruleset plus /etc/saker/rules.d if present). Prints every diagnostic to
     /// standard error (or as JSON to standard output); throws on any error.
-    static func load(_ configOptions: ConfigOptions, _ rulesOptions: RulesOptions, environment: FieldEnvironment, json: Bool = false) throws(Failure) -> AgentSetup {
-        let (loadedConfiguration, configDiagnostics) = configOptions.load(checkingRulesFiles: rulesOptions.paths.isEmpty)
+    static func load(
+        _ configOptions: ConfigOptions, _ rulesOptions: RulesOptions, environment: FieldEnvironment, json: Bool = false,
+        dropInCandidate: ConfigurationLoader.DropInCandidate? = nil
+    ) throws(Failure) -> AgentSetup {
+        let (loadedConfiguration, configDiagnostics) = configOptions.load(
+            checkingRulesFiles: rulesOptions.paths.isEmpty, candidate: dropInCandidate)
         guard let configuration = loadedConfiguration else {
             if json { print("[" + configDiagnostics.map(\.json).joined(separator: ",") + "]") } else { printError(ConfigDiagnostic.render(configDiagnostics)) }
             throw Failure(firstError: firstLine(configDiagnostics.first { $0.severity == .error }?.rendered()))

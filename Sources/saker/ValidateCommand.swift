@@ -13,10 +13,23 @@ struct ValidateCommand: ParsableCommand {
             printed as `file:line:column: severity: message` with the source line and a caret. \
             Needs no root and no BPF, so it can guard configuration management, ExecStartPre= \
             and ExecReload=. Exit status: 0 when everything loads (warnings allowed), 1 on any error.
+
+            To check a drop-in before it is put in place (Ansible `validate:`, Puppet \
+            `validate_cmd`, Chef `verify`), give the staged file with --drop-in and the name it will \
+            have with --as: it is read in place of that drop-in, together with the main file and \
+            the other drop-ins, e.g. `saker validate --drop-in %s --as 50-fleet.yaml`.
             """)
 
     @OptionGroup var configOptions: ConfigOptions
     @OptionGroup var rules: RulesOptions
+
+    @Option(name: .customLong("drop-in"), help: ArgumentHelp(
+        "A staged drop-in to check in place of its namesake in the drop-in directory.", valueName: "file"))
+    var dropIn: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp(
+        "The name the --drop-in file will have in the drop-in directory (default: its own name).", valueName: "name"))
+    var dropInName: String?
 
     @Flag(name: .long, help: "Print the results as JSON.")
     var json = false
@@ -24,9 +37,16 @@ struct ValidateCommand: ParsableCommand {
     @Flag(name: .customLong("print-config"), help: "Print the effective configuration (after drop-ins and overrides) as YAML.")
     var printConfig = false
 
+    func validate() throws {
+        if dropInName != nil && dropIn == nil { throw ValidationError("--as names the file given with --drop-in, which is missing") }
+    }
+
     func run() throws {
         let setup: AgentSetup
-        do { setup = try AgentSetup.load(configOptions, rules, environment: FieldEnvironment(), json: json) } catch {
+        let candidate = dropIn.map { ConfigurationLoader.DropInCandidate(path: $0, name: dropInName) }
+        do {
+            setup = try AgentSetup.load(configOptions, rules, environment: FieldEnvironment(), json: json, dropInCandidate: candidate)
+        } catch {
             throw ExitCode(1)
         }
         if printConfig { print(setup.configuration.rendered(), terminator: "") }

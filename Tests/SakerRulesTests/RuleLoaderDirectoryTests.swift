@@ -13,6 +13,7 @@ import Testing
             "b.yaml": "- list: l\n  items: [b]\n  override:\n    items: append\n",
             "a.yml": "- list: l\n  items: [a]\n",
             "c.txt": "this is not yaml: [\n",
+            ".chef-b20261127.yaml": "this is a half-written temporary: [\n",
         ]
         for (name, text) in files {
             try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
