@@ -105,8 +105,10 @@ let package = Package(
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
-            exclude: ["Protos"],
-            swiftSettings: swiftSettings
+            exclude: ["Protos", "StaticZlib"],
+            swiftSettings: swiftSettings,
+            // gRPC's compression links `-lz`: resolve it to the static zlib (StaticZlib/README.md).
+            linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Sources/SakerGRPC/StaticZlib"])]
         ),
         // The command line, thin.
         .executableTarget(
