@@ -64,7 +64,7 @@ assert_eq "package[saker] action install|service[saker.service] action reload: s
 assert_eq "/dist/$deb" "$(report good "r['resources'][0]['children'][0]['properties']['source']")" "package source"
 assert_eq "2 0 0" "$(report good "len(r['rendered']), sum(f['verify_exit'] for f in r['rendered']), len(r['problems'])")" \
     "rendered files, verify failures, problems"
-assert_match 'validate --config /root/good/00-50-chef.yaml --config-dir /nonexistent' \
+assert_match 'validate --drop-in /root/good/00-50-chef.yaml --as 50-chef.yaml' \
     "$(report good "r['rendered'][0]['verify_command']")" "the drop-in's verify command"
 
 step "a config that does not validate fails its verify"

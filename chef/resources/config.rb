@@ -1,9 +1,8 @@
 # frozen_string_literal: true
 
 # saker_config: settings rendered as YAML into a drop-in of /etc/saker/config.d, validated by
-# `saker validate` before it replaces the file. The drop-in is validated on its own
-# (`--config-dir /nonexistent`) because the drop-ins on disk, including the copy being replaced,
-# would otherwise be merged over it; the unit's ExecReload= validates the merged result again.
+# `saker validate` before it replaces the file, in the place it will take: after saker.yaml, among
+# the other drop-ins, with the copy being replaced ignored (`--drop-in %{path} --as NAME`).
 unified_mode true
 provides :saker_config
 
@@ -33,7 +32,7 @@ action :create do
     group 'root'
     mode '0644'
     variables(config: new_resource.config)
-    verify "#{new_resource.binary} validate --config %{path} --config-dir /nonexistent"
+    verify "#{new_resource.binary} validate --drop-in %{path} --as #{new_resource.dropin}"
   end
 end
 

@@ -1,7 +1,7 @@
 # @summary Renders the drop-in and the rules files, each validated before it is written.
 #
-# The drop-in is validated on its own (`--config-dir /nonexistent`): otherwise the drop-ins on
-# disk, including the copy being replaced, would be merged over the candidate. The unit's
+# The drop-in is validated in the place it will take (`saker validate --drop-in % --as NAME`):
+# after saker.yaml, among the other drop-ins, with the copy being replaced ignored. The unit's
 # `ExecReload=` validates the merged result again before the agent is signalled.
 # @api private
 class saker::config {
@@ -22,7 +22,7 @@ class saker::config {
     group        => 'root',
     mode         => '0644',
     content      => epp('saker/dropin.yaml.epp', { 'config' => $saker::config }),
-    validate_cmd => "${saker::binary} validate --config % --config-dir /nonexistent",
+    validate_cmd => "${saker::binary} validate --drop-in % --as ${saker::config_dropin}",
   }
 
   $saker::rules_files.each |String $name, String $content| {
