@@ -55,6 +55,7 @@ public final class HttpSink: AlertSink {
     }
 
     private let settings: Settings
+    private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     private let client: HTTPClient
     private let closed = Mutex(false)
 
@@ -97,7 +98,7 @@ public final class HttpSink: AlertSink {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .http1Only
         self.settings = settings
-        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        client = HTTPClient(eventLoopGroup: group, configuration: configuration)
     }
 
     /// POSTs each alert in order; see the type's documentation for retries and failures.
@@ -120,6 +121,11 @@ public final class HttpSink: AlertSink {
             return !closed
         }
         guard first else { return }
+        // The future `deliver` waited on completes on the connection's event loop *before* the
+        // client hands the connection back to its pool, in the same run of callbacks. Shutting
+        // down in between makes AsyncHTTPClient trap ("a connection that we don't know was
+        // released"), so first let every loop of the group finish what it is running.
+        for loop in group.makeIterator() { try? loop.submit {}.wait() }
         try? client.syncShutdown()
     }
 

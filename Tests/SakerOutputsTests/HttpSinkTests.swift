@@ -152,6 +152,21 @@ private func route(_ range: Range<Int>, through router: OutputRouter) -> UInt64 
         #expect(sequence(server.bodies) == [1, 1, 1, 1, 1, 2], "four 503s, then accepted, then the next alert")
     }
 
+    /// Closing right after a delivery (the agent stopping, a reload) is safe. (AsyncHTTPClient
+    /// trapped once here, under load, when shut down while the last response's callbacks were
+    /// still running; HttpSink.close waits for them. This loop did not reproduce it without that
+    /// wait, so it is a specification more than a reproduction.)
+    @Test func closingRightAfterADeliveryIsSafe() throws {
+        let server = try HttpTestServer()
+        defer { try? server.shutdown() }
+        for index in 0..<300 {
+            let sink = try HttpSink(.init(url: server.url))
+            try sink.deliver([makeAlert(index)])
+            sink.close()
+        }
+        #expect(sequence(server.bodies) == Array(0..<300))
+    }
+
     @Test func aRefusedConnectionFailsTheBatchWithTheReason() throws {
         let sink = try HttpSink(.init(url: "http://127.0.0.1:1/", retries: 0))
         defer { sink.close() }
