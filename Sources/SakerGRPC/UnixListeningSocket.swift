@@ -24,7 +24,7 @@ enum UnixListeningSocket {
 
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw systemError("cannot create a unix socket for \(path)") }
-        let bound = withUnixAddress(path) { bind(fd, $0, $1) }
+        let bound = Posix.withUnixAddress(path) { bind(fd, $0, $1) }
         guard let bound, bound == 0 else {
             let error = bound == nil ? SinkError("socket path too long: \(path)") : systemError("cannot bind \(path)")
             Glibc.close(fd)
@@ -97,17 +97,6 @@ enum UnixListeningSocket {
         let directory = String(path[..<slash])
         if mkdir(directory, 0o755) != 0, errno != EEXIST {
             throw systemError("cannot create the socket's directory \(directory)")
-        }
-    }
-
-    private static func withUnixAddress<R>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R? {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
     }
 }

@@ -1,7 +1,7 @@
 import Glibc
 
 /// Thin wrappers over the few libc calls the sinks share.
-enum Posix {
+package enum Posix {
     /// Writes all of `bytes` to `fd`, retrying on `EINTR` and short writes. Sockets are written
     /// with `MSG_NOSIGNAL` so a reader that went away is `EPIPE`, not a SIGPIPE that kills us.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], socket: Bool = false, what: @autoclosure () -> String) throws(SinkError) {
@@ -43,7 +43,7 @@ enum Posix {
     }
 
     /// Calls `body` with `path` as a `sockaddr_un`; nil when the path does not fit.
-    static func withUnixAddress<R>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R? {
+    package static func withUnixAddress<R>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R? {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
