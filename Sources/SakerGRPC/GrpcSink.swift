@@ -88,6 +88,12 @@ public final class GrpcSink: AlertSink {
         hub.publish(batch.map(Falco_Outputs_response.init))
     }
 
+    /// Alerts lost past the router's queue: a subscriber's buffer or the backlog was full.
+    public var droppedPastQueue: UInt64 {
+        let counts = hub.counts
+        return counts.backlogDropped + counts.subscriberDropped
+    }
+
     /// Subscribers and drops now.
     public var statistics: Statistics {
         let counts = hub.counts

@@ -76,7 +76,7 @@ public final class AgentMetrics: Sendable {
             }
             let made = (
                 delivered: gauge("output_delivered", "total", "Alerts an output delivered."),
-                dropped: gauge("output_dropped", "total", "Alerts an output dropped (queue full)."),
+                dropped: gauge("output_dropped", "total", "Alerts an output dropped: its queue was full, or (gRPC) a subscriber's buffer or the backlog for get was."),
                 failed: gauge("output_failed", "total", "Alerts an output failed to deliver."),
                 depth: gauge("output_queue", "depth", "Alerts waiting in an output's queue."),
                 healthy: gauge("output", "healthy", "1 when the output's last delivery succeeded."))

@@ -13,6 +13,9 @@ public protocol AlertSink: Sendable {
     func reopen()
     /// Releases what the sink holds, after its last delivery. The default does nothing.
     func close()
+    /// Alerts the sink accepted and then lost in buffering of its own, past its queue (a gRPC
+    /// subscriber reading too slowly). Counted with the queue's drops. The default is 0.
+    var droppedPastQueue: UInt64 { get }
 }
 
 extension AlertSink {
@@ -20,4 +23,6 @@ extension AlertSink {
     public func reopen() {}
     /// Does nothing.
     public func close() {}
+    /// None.
+    public var droppedPastQueue: UInt64 { 0 }
 }

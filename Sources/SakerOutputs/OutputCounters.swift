@@ -4,7 +4,8 @@ public struct OutputCounters: Sendable, Equatable {
     public var name: String
     /// Alerts the sink delivered.
     public var delivered: UInt64
-    /// Alerts dropped because its queue was full.
+    /// Alerts dropped because its queue was full, plus those the sink lost past it
+    /// (``AlertSink/droppedPastQueue``: a slow gRPC subscriber).
     public var dropped: UInt64
     /// Alerts in batches the sink failed to deliver.
     public var failed: UInt64

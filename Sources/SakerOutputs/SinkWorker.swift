@@ -44,7 +44,7 @@ final class SinkWorker: Sendable {
     var counters: OutputCounters {
         let stats = statistics.withLock { $0 }
         return OutputCounters(
-            name: name, delivered: stats.delivered, dropped: queue.dropped, failed: stats.failed,
+            name: name, delivered: stats.delivered, dropped: queue.dropped + sink.droppedPastQueue, failed: stats.failed,
             queueDepth: queue.depth, healthy: stats.healthy, lastError: stats.lastError)
     }
 

@@ -130,6 +130,8 @@ import Testing
         }
         let statistics = sink.statistics
         #expect(statistics.subscriberDropped > 20_000, "\(statistics)")
+        // Counted with the output's drops, so /metrics and `saker status` show them.
+        #expect(sink.droppedPastQueue == statistics.subscriberDropped + statistics.backlogDropped)
         #expect(elapsed < .seconds(2), "delivering 25,600 alerts took \(elapsed)")
         print("grpc: 25600 alerts to a subscriber that does not read took \(elapsed); \(statistics)")
     }

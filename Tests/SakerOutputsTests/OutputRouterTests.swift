@@ -19,6 +19,17 @@ import Testing
         ])
     }
 
+    @Test func dropsPastASinksQueueAreCountedWithTheQueuesDrops() throws {
+        struct LossySink: AlertSink {
+            func deliver(_ batch: [Alert]) throws(SinkError) {}
+            var droppedPastQueue: UInt64 { 7 }
+        }
+        let router = try OutputRouter(outputs: [.init(name: "lossy", sink: LossySink())], queueCapacity: 100)
+        for index in 0..<3 { router.route(makeAlert(index)) }
+        router.shutdown()
+        #expect(router.counters == [OutputCounters(name: "lossy", delivered: 3, dropped: 7)])
+    }
+
     @Test func aStalledSinkDoesNotHoldUpTheOthers() throws {
         let fast = RecordingSink()
         let router = try OutputRouter(
