@@ -255,8 +255,6 @@ public struct ConfigurationLoader: Sendable {
         }
     }
 
-    /// The `*.yaml` and `*.yml` paths of a drop-in directory, sorted by name; none when the
-    /// directory does not exist.
     /// Puts the candidate where a drop-in of its name would be read: in place of the file of that
     /// name, or at its position in byte order of names.
     private func placeCandidate(_ candidate: DropInCandidate, in paths: inout [String], diagnostics: inout [ConfigDiagnostic]) {
@@ -273,6 +271,8 @@ public struct ConfigurationLoader: Sendable {
         paths.insert(candidate.path, at: index)
     }
 
+    /// The `*.yaml` and `*.yml` paths of a drop-in directory, sorted by name; none when the
+    /// directory does not exist.
     private func dropIns(
         in directory: String, diagnostics: inout [ConfigDiagnostic], trust: inout [ConfigDiagnostic]
     ) -> [String] {

@@ -8,9 +8,10 @@ import Synchronization
 /// bounded per-subscriber buffer: a subscriber that reads too slowly loses alerts (counted),
 /// it never holds up the sink or the other subscribers.
 final class AlertHub: Sendable {
-    /// One subscriber's stream of alerts.
+    /// One subscriber: the backlog it takes over (to send first), then its stream of alerts.
     struct Subscription: Sendable {
         let id: UInt64
+        let backlog: [Falco_Outputs_response]
         let responses: AsyncStream<Falco_Outputs_response>
     }
 
@@ -83,26 +84,24 @@ final class AlertHub: Sendable {
         state.withLock { Array($0.takeBacklog()) }
     }
 
-    /// A new subscriber: its stream starts with the backlog, then every published alert, and
-    /// finishes when the hub closes. Cancelling the consumer unsubscribes it.
+    /// A new subscriber: it takes the whole backlog (sent first, outside its buffer, so a long
+    /// backlog is not cut to the buffer's size), then every published alert through its stream,
+    /// which finishes when the hub closes. Cancelling the consumer unsubscribes it.
     func subscribe() -> Subscription {
         let (stream, continuation) = AsyncStream<Falco_Outputs_response>.makeStream(
             bufferingPolicy: .bufferingOldest(subscriberCapacity))
-        let id = state.withLock { state -> UInt64 in
+        let (id, backlog) = state.withLock { state -> (UInt64, [Falco_Outputs_response]) in
             state.nextID += 1
             let id = state.nextID
             if state.closed {
                 continuation.finish()
-                return id
-            }
-            for response in state.takeBacklog() {
-                if case .dropped = continuation.yield(response) { state.counts.subscriberDropped += 1 }
+                return (id, [])
             }
             state.subscribers[id] = continuation
-            return id
+            return (id, Array(state.takeBacklog()))
         }
         continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        return Subscription(id: id, responses: stream)
+        return Subscription(id: id, backlog: backlog, responses: stream)
     }
 
     /// Forgets a subscriber (its stream ended or its call was cancelled).
@@ -110,10 +109,12 @@ final class AlertHub: Sendable {
         _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
     }
 
-    /// Finishes every subscriber's stream and refuses further alerts.
+    /// Finishes every subscriber's stream and refuses further alerts. Alerts still waiting in the
+    /// backlog for a `get` are dropped, and counted.
     func close() {
         let continuations = state.withLock { state -> [AsyncStream<Falco_Outputs_response>.Continuation] in
             state.closed = true
+            state.counts.backlogDropped += UInt64(state.takeBacklog().count)
             defer { state.subscribers.removeAll() }
             return Array(state.subscribers.values)
         }

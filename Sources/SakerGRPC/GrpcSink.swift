@@ -54,8 +54,11 @@ public final class GrpcSink: AlertSink {
     private let hub: AlertHub
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let served = DispatchSemaphore(value: 0)
+    private let serving: Task<Void, Never>
     private let socketInode: UInt64?
     private let closed = Mutex(false)
+    /// Why the server stopped on its own, if it did: deliveries then fail with it.
+    private let failure = ServerFailure()
 
     /// Makes the socket (see ``UnixListeningSocket``) and starts serving on it.
     /// - Throws: ``SinkError`` when the socket cannot be made: the group does not exist, the path
@@ -70,7 +73,8 @@ public final class GrpcSink: AlertSink {
         self.server = server
         socketInode = UnixListeningSocket.socketInode(at: settings.socket)
         let served = self.served
-        Task.detached {
+        let failure = self.failure
+        serving = Task.detached {
             do {
                 try await server.serve()
             } catch let error as RuntimeError where error.code == .serverIsStopped {
@@ -78,13 +82,17 @@ public final class GrpcSink: AlertSink {
                 Glibc.close(fd)
             } catch {
                 printWarning("saker: the gRPC output on \(settings.socket) stopped: \(error)")
+                failure.error.withLock { $0 = SinkError("the gRPC server on \(settings.socket) stopped: \(error)") }
             }
             served.signal()
         }
     }
 
     /// Hands the batch to the subscribers (or the backlog). Never waits for a client.
+    /// - Throws: ``SinkError`` once the server has stopped on its own (nobody can connect), so the
+    ///   output shows as failing in `/healthz` and `saker status`.
     public func deliver(_ batch: [Alert]) throws(SinkError) {
+        if let failure = failure.error.withLock({ $0 }) { throw failure }
         hub.publish(batch.map(Falco_Outputs_response.init))
     }
 
@@ -102,8 +110,9 @@ public final class GrpcSink: AlertSink {
             subscriberDropped: counts.subscriberDropped)
     }
 
-    /// Ends every subscription, stops the server (waiting up to five seconds for it) and removes
-    /// the socket file, unless another agent has replaced it since (a reload).
+    /// Ends every subscription, stops the server (waiting up to five seconds for open calls to end,
+    /// then cancelling them) and removes the socket file, unless another agent, or the next
+    /// configuration's output, has replaced it since (a reload).
     public func close() {
         let first = closed.withLock { closed -> Bool in
             defer { closed = true }
@@ -113,7 +122,11 @@ public final class GrpcSink: AlertSink {
         hub.close()
         server.beginGracefulShutdown()
         if served.wait(timeout: .now() + .seconds(5)) == .timedOut {
-            printWarning("saker: the gRPC output on \(settings.socket) did not stop within 5 s")
+            // A call stuck writing to a client that stopped reading: cancel the server's task.
+            serving.cancel()
+            if served.wait(timeout: .now() + .seconds(2)) == .timedOut {
+                printWarning("saker: the gRPC output on \(settings.socket) did not stop within 7 s")
+            }
         }
         if let socketInode, UnixListeningSocket.socketInode(at: settings.socket) == socketInode {
             unlink(settings.socket)
@@ -128,6 +141,11 @@ public final class GrpcSink: AlertSink {
     }
 
     deinit { close() }
+}
+
+/// Why the server task ended on its own, shared between it and the sink.
+private final class ServerFailure: Sendable {
+    let error = Mutex<SinkError?>(nil)
 }
 
 private func printWarning(_ text: String) {

@@ -13,6 +13,7 @@ struct OutputsService: Falco_Outputs_service.ServiceProtocol {
         StreamingServerResponse { writer in
             let subscription = hub.subscribe()
             defer { hub.unsubscribe(subscription.id) }
+            try await writer.write(contentsOf: subscription.backlog)
             for await response in subscription.responses {
                 try await writer.write(response)
             }

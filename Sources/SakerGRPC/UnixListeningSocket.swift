@@ -1,9 +1,11 @@
 import Glibc
 import SakerOutputs
 
-/// The gRPC output's listening socket, made before gRPC sees it: a stale socket file from an
-/// earlier run is removed, the socket is bound, given its mode and group, and only then listens,
-/// so no client can connect while its permissions are still the umask's.
+/// The gRPC output's listening socket, made before gRPC sees it: the socket is bound at a
+/// temporary name beside the path, given its mode and group, made to listen, and only then renamed
+/// over the path. So no client can connect while its permissions are still the umask's, and a
+/// failure (a group the agent may not use, say) leaves whatever serves the path now — the running
+/// configuration's socket during a reload — in place.
 enum UnixListeningSocket {
     /// The socket's file: path, permission bits and group name.
     struct Settings: Sendable {
@@ -19,26 +21,33 @@ enum UnixListeningSocket {
         let path = settings.path
         guard path.hasPrefix("/") else { throw SinkError("outputs.grpc.socket must be an absolute path: \(path)") }
         let groupID = try lookUpGroup(settings.group)
-        try removeStaleSocket(path)
+        try refuseNonSocket(at: path)
         try makeParentDirectory(of: path)
+        // A leftover of an earlier attempt that died between bind and rename.
+        let staging = path + ".new"
+        try refuseNonSocket(at: staging)
+        unlink(staging)
 
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw systemError("cannot create a unix socket for \(path)") }
-        let bound = Posix.withUnixAddress(path) { bind(fd, $0, $1) }
+        let bound = Posix.withUnixAddress(staging) { bind(fd, $0, $1) }
         guard let bound, bound == 0 else {
-            let error = bound == nil ? SinkError("socket path too long: \(path)") : systemError("cannot bind \(path)")
+            let error = bound == nil ? SinkError("socket path too long: \(staging)") : systemError("cannot bind \(staging)")
             Glibc.close(fd)
             throw error
         }
         do throws(SinkError) {
-            guard chmod(path, mode_t(settings.mode & 0o7777)) == 0 else {
-                throw systemError("cannot chmod \(path) to \(String(settings.mode, radix: 8))")
+            guard chmod(staging, mode_t(settings.mode & 0o7777)) == 0 else {
+                throw systemError("cannot chmod \(staging) to \(String(settings.mode, radix: 8))")
             }
-            try giveToGroup(path, groupID, name: settings.group)
-            guard listen(fd, 64) == 0 else { throw systemError("cannot listen on \(path)") }
+            try giveToGroup(staging, groupID, name: settings.group, socket: path)
+            guard listen(fd, 64) == 0 else { throw systemError("cannot listen on \(staging)") }
+            // Atomic: clients see the old socket (a stale one, or the running configuration's
+            // during a reload) until this one, ready, takes its name.
+            guard rename(staging, path) == 0 else { throw systemError("cannot rename \(staging) to \(path)") }
         } catch {
             Glibc.close(fd)
-            unlink(path)
+            unlink(staging)
             throw error
         }
         return fd
@@ -48,14 +57,15 @@ enum UnixListeningSocket {
     /// this works when the agent has the group as its own or a supplementary group, as under the
     /// systemd unit (`Group=saker`), where the file is born with that group and nothing changes.
     /// The corresponding C function is `chown`.
-    private static func giveToGroup(_ path: String, _ groupID: gid_t, name: String) throws(SinkError) {
+    /// `socket` is the configured path, named in errors (`path` is where it is being made).
+    private static func giveToGroup(_ path: String, _ groupID: gid_t, name: String, socket: String) throws(SinkError) {
         var info = stat()
         if lstat(path, &info) == 0, info.st_gid == groupID { return }
         guard chown(path, uid_t.max, groupID) != 0 else { return }
-        let error = systemError("cannot give \(path) to group \(name)")
+        let error = systemError("cannot give \(socket) to group \(name)")
         guard error.errno == EPERM else { throw error }
         throw SinkError(
-            "cannot give \(path) to group \(name): not permitted, as the agent keeps no CAP_CHOWN; run it with "
+            "cannot give \(socket) to group \(name): not permitted, as the agent keeps no CAP_CHOWN; run it with "
                 + "the group as its group or a supplementary one (the systemd unit's Group=\(name); from a shell, "
                 + "setpriv --groups=\(name) saker run …) or set outputs.grpc.group to a group it has")
     }
@@ -81,14 +91,13 @@ enum UnixListeningSocket {
         return entry.gr_gid
     }
 
-    /// Removes a socket left by an earlier run; refuses to remove anything else.
-    private static func removeStaleSocket(_ path: String) throws(SinkError) {
+    /// Refuses a path taken by anything but a socket (which the new socket will replace).
+    private static func refuseNonSocket(at path: String) throws(SinkError) {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard info.st_mode & S_IFMT == S_IFSOCK else {
-            throw SinkError("outputs.grpc.socket \(path) exists and is not a socket; not removing it")
+            throw SinkError("outputs.grpc.socket \(path) exists and is not a socket; not replacing it")
         }
-        guard unlink(path) == 0 || errno == ENOENT else { throw systemError("cannot remove the stale socket \(path)") }
     }
 
     /// Creates the socket's directory (0755) when it is missing; its parents must exist.

@@ -11,6 +11,10 @@ public protocol AlertSink: Sendable {
     /// Lets go of the current file or connection so the next delivery opens it afresh (logrotate,
     /// on SIGUSR1). Called from any thread. The default does nothing.
     func reopen()
+    /// The router is stopping (shutdown, or the old outputs after a reload): what is still queued
+    /// gets one delivery attempt, no waiting on retries, so stopping stays bounded. Called from any
+    /// thread, before the last deliveries. The default does nothing.
+    func beginStop()
     /// Releases what the sink holds, after its last delivery. The default does nothing.
     func close()
     /// Alerts the sink accepted and then lost in buffering of its own, past its queue (a gRPC
@@ -21,6 +25,8 @@ public protocol AlertSink: Sendable {
 extension AlertSink {
     /// Does nothing.
     public func reopen() {}
+    /// Does nothing.
+    public func beginStop() {}
     /// Does nothing.
     public func close() {}
     /// None.

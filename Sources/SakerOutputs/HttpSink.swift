@@ -17,7 +17,9 @@ import Synchronization
 /// counts it. A 4xx other than 408/429 is the destination refusing that alert: it is not retried,
 /// the next alert is sent, and the batch is reported failed at its end. Alerts never go out of
 /// order: a later alert is sent only after the earlier one succeeded or was given up; a retry
-/// may deliver an alert twice when the server got it but the answer came too late.
+/// may deliver an alert twice when the server got it but the answer came too late. When the
+/// router stops (``beginStop()``), retries and backoff waits end: each alert still queued gets one
+/// attempt, and after the first failure the rest are failed at once, so stopping is bounded.
 ///
 /// ``deliver(_:)`` runs on the sink's own thread and waits on the request's future there, never
 /// on an event loop or in an async context, so it cannot deadlock the client's event loop.
@@ -58,6 +60,10 @@ public final class HttpSink: AlertSink {
     private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     private let client: HTTPClient
     private let closed = Mutex(false)
+    /// Set by ``beginStop()``: no more retries or backoff waits.
+    private let stopping = Atomic(false)
+    /// Set when an alert failed while stopping: the rest fail at once, without a request.
+    private let givenUp = Atomic(false)
 
     /// Creates the client (no connection yet: the first alert opens it).
     /// - Throws: ``SinkError`` when the URL is not `http://` or `https://`, or a TLS file cannot
@@ -103,6 +109,9 @@ public final class HttpSink: AlertSink {
 
     /// POSTs each alert in order; see the type's documentation for retries and failures.
     public func deliver(_ batch: [Alert]) throws(SinkError) {
+        if givenUp.load(ordering: .relaxed) {
+            throw SinkError("not sent: the output is stopping and \(settings.url) was failing")
+        }
         var refused: SinkError?
         for alert in batch {
             switch send(AlertFormat.json.line(alert)) {
@@ -112,6 +121,12 @@ public final class HttpSink: AlertSink {
             }
         }
         if let refused { throw refused }
+    }
+
+    /// Stops retrying: each alert still queued gets one attempt, and once one fails the rest fail
+    /// at once (counted), so stopping with the destination down takes at most one timeout.
+    public func beginStop() {
+        stopping.store(true, ordering: .relaxed)
     }
 
     /// Shuts the client down (closes the pooled connection).
@@ -150,11 +165,15 @@ public final class HttpSink: AlertSink {
                 error = failure.error
             }
             attempt += 1
+            if stopping.load(ordering: .relaxed) {
+                givenUp.store(true, ordering: .relaxed)
+                return .failed(SinkError("\(error.message) (not retried: the output is stopping)"))
+            }
             guard attempt <= settings.retries else {
                 let tries = settings.retries + 1
                 return .failed(SinkError("\(error.message) (gave up after \(tries) attempt\(tries == 1 ? "" : "s"))"))
             }
-            Self.sleep(milliseconds: settings.backoff.delayMilliseconds(beforeRetry: attempt))
+            sleep(milliseconds: settings.backoff.delayMilliseconds(beforeRetry: attempt))
         }
     }
 
@@ -188,9 +207,15 @@ public final class HttpSink: AlertSink {
             error: SinkError("POST \(settings.url) answered \(code) \(response.status.reasonPhrase)"), retryable: retryable))
     }
 
-    private static func sleep(milliseconds: Int64) {
-        var wait = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int((milliseconds % 1000) * 1_000_000))
-        var left = timespec()
-        while nanosleep(&wait, &left) != 0, errno == EINTR { wait = left }
+    /// Waits before a retry, in slices of at most 50 ms so that ``beginStop()`` cuts the wait short.
+    private func sleep(milliseconds: Int64) {
+        var remaining = milliseconds
+        while remaining > 0, !stopping.load(ordering: .relaxed) {
+            let slice = min(remaining, 50)
+            var wait = timespec(tv_sec: 0, tv_nsec: Int(slice * 1_000_000))
+            var left = timespec()
+            while nanosleep(&wait, &left) != 0, errno == EINTR { wait = left }
+            remaining -= slice
+        }
     }
 }

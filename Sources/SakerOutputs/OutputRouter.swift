@@ -78,6 +78,7 @@ public final class OutputRouter: Sendable {
             return !stopped
         }
         guard first else { return }
+        for worker in workers { worker.sink.beginStop() }
         for worker in workers { worker.queue.close(discardingPending: discardingPending) }
         for worker in workers { worker.stop(discardingPending: discardingPending) }
     }

@@ -7,6 +7,9 @@ import SwiftProtobuf
 import Testing
 
 @Suite(.serialized) struct GrpcSinkTests {
+    /// Every test's socket belongs to group `saker`: make sure it exists whatever runs first.
+    init() throws { _ = try sakerGroupID() }
+
     @Test func aSubscriberReceivesTheDeliveredAlertsWithFalcosFields() async throws {
         let path = temporarySocketPath("sub")
         defer { removeSocket(path) }
@@ -92,7 +95,7 @@ import Testing
             _ = try GrpcSink(.init(socket: path, group: "saker"))
             Issue.record("replaced a regular file")
         } catch {
-            #expect(error.message == "outputs.grpc.socket \(path) exists and is not a socket; not removing it")
+            #expect(error.message == "outputs.grpc.socket \(path) exists and is not a socket; not replacing it")
         }
     }
 
@@ -129,7 +132,9 @@ import Testing
             }
         }
         let statistics = sink.statistics
-        #expect(statistics.subscriberDropped > 20_000, "\(statistics)")
+        // How many are lost depends on how much the client's transport window (8 MiB) absorbs and
+        // how fast the server's handler runs: AlertHubTests counts drops exactly. Here: the sink
+        // never waited for the client, and what was lost is what the output reports.
         // Counted with the output's drops, so /metrics and `saker status` show them.
         #expect(sink.droppedPastQueue == statistics.subscriberDropped + statistics.backlogDropped)
         #expect(elapsed < .seconds(2), "delivering 25,600 alerts took \(elapsed)")

@@ -179,6 +179,21 @@ private func route(_ range: Range<Int>, through router: OutputRouter) -> UInt64 
         }
     }
 
+    @Test func stoppingCutsRetriesShortAndFailsWhatIsLeftAtOnce() throws {
+        // A destination that refuses connections and a sink that would retry for minutes.
+        let sink = try HttpSink(.init(url: "http://127.0.0.1:1/", retries: 100))
+        let router = try OutputRouter(outputs: [.init(name: "http", sink: sink)], queueCapacity: 10_000)
+        for index in 0..<600 { router.route(makeAlert(index)) }
+        usleep(300_000)  // the first batch is backing off between retries by now
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { router.shutdown() }
+        #expect(elapsed < .seconds(3), "stopping took \(elapsed)")
+        let counters = try #require(router.counters.first)
+        #expect(counters.delivered == 0)
+        #expect(counters.failed == 600, "\(counters)")
+        #expect(counters.lastError?.contains("the output is stopping") == true, "\(counters)")
+    }
+
     @Test func aURLThatIsNotHTTPIsRejectedUpFront() {
         #expect(throws: SinkError("outputs.http.url is not an http:// or https:// URL: ftp://collector")) {
             _ = try HttpSink(.init(url: "ftp://collector"))
