@@ -58,7 +58,8 @@ test: test-deps probe
 	Tests/system/run.sh
 
 # The .deb, the .rpm and the tarball of the release binary, in dist/ (docs/install.md).
-# VERSION defaults to `saker version`; VERSION=0.2.0 builds a higher one (the upgrade test does).
+# VERSION defaults to `saker version`; VERSION=0.2.0 builds another (the upgrade test builds its
+# higher-versioned .deb itself, with packaging/build-deb.sh).
 packages: build
 	@.ci/install-deps packages
 	packaging/build-packages.sh $(RELEASE_BIN) dist $(VERSION)

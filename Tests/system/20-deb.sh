@@ -63,13 +63,18 @@ cexec deb sh -c 'cat >/etc/saker/rules.d/e2e.yaml' <<'EOF'
   tags: [e2e]
 EOF
 cexec deb sh -c 'echo marker >/etc/e2e-marker'
-# The same reload turns on the file and syslog outputs (the unit must let them write) and the
-# metrics listener (it starts with the next process: checked after kill -9 below).
+# The same reload turns on the file, syslog, journald and gRPC outputs (the unit must let them
+# write and make the socket) and the metrics listener (it starts with the next process: checked
+# after kill -9 below).
 cexec deb sh -c 'cat >/etc/saker/config.d/40-e2e.yaml' <<'EOF'
 outputs:
   file:
     enabled: true
   syslog:
+    enabled: true
+  journald:
+    enabled: true
+  grpc:
     enabled: true
 metrics:
   enabled: true
@@ -80,13 +85,25 @@ wait_journal deb saker 'saker: reloaded: [0-9]+ rules' 20 --since="@$since" >/de
 cexec deb cat /etc/e2e-marker >/dev/null
 wait_journal deb saker 'E2E marker read \(process=cat file=/etc/e2e-marker\)' 20 --since="@$since" >/dev/null
 assert_eq "$pid" "$(unit_prop deb saker MainPID)" "MainPID after a good reload"
+# The file output has its own queue: give it a moment.
+for _ in $(seq 50); do cexec deb grep -q 'E2E marker read' /var/log/saker/events.log 2>/dev/null && break; sleep 0.2; done
 assert_match 'E2E marker read' "$(cexec deb cat /var/log/saker/events.log)" "/var/log/saker/events.log (file output)"
 wait_journal deb saker 'E2E marker read' 10 --since="@$since" _TRANSPORT=syslog >/dev/null
+# journald output: the alert as a structured entry (native protocol), its fields queryable.
+wait_journal deb saker 'E2E marker read' 10 --since="@$since" _TRANSPORT=journal SAKER_RULE="E2E marker read" >/dev/null
+entry=$(cexec deb journalctl -u saker --no-pager -o export --since="@$since" _TRANSPORT=journal SAKER_RULE="E2E marker read" | head -60)
+assert_match $'\nPRIORITY=4\n' "$entry" "the journald output's PRIORITY for a WARNING alert"
+assert_match $'\nSAKER_PRIORITY=Warning\n' "$entry" "the journald output's SAKER_PRIORITY"
+# gRPC output: Falco's outputs service on the runtime directory's socket, 0660 and group saker.
+assert_eq "socket 660 saker saker" "$(cexec deb stat -c '%F %a %U %G' /run/saker/saker.sock)" \
+    "the gRPC socket's type, mode, owner and group under the unit"
 assert_match '^Ready:' "$(unit_prop deb saker StatusText)" "StatusText after a good reload"
 
 # --- Reload with a broken configuration: refused, old one keeps running, status says why --
 cexec deb sh -c 'printf "priority: loudest\n" >/etc/saker/config.d/60-broken.yaml'
 if cexec deb systemctl reload saker 2>/dev/null; then fail "systemctl reload with a broken configuration succeeded"; fi
+# ExecReload='s output reaches the journal asynchronously: wait for it before reading the status.
+wait_journal deb saker '60-broken\.yaml:1:' 20 >/dev/null
 status=$(cexec deb systemctl status --no-pager -l -n 20 saker || true)
 assert_match '60-broken\.yaml:1:[0-9]+' "$status" "systemctl status after a broken reload (the reason)"
 assert_match 'Active: active \(running\)' "$status" "systemctl status after a broken reload"

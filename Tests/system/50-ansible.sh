@@ -84,9 +84,11 @@ cexec "$C" grep -qx 'priority: notice' /etc/saker/config.d/50-ansible.yaml || fa
 step "a bad variable fails in the argument spec"
 play "{$base, \"saker_state\": \"installed\"}"
 ((rc != 0)) || fail "saker_state=installed was accepted"
-grep -q "argument_spec\|Validating arguments against arg spec" <<<"$out" || { show; fail "saker_state=installed did not fail in the argument spec"; }
+grep -q "value of saker_state must be one of: present, absent, got: installed" <<<"$out" \
+    || { show; fail "saker_state=installed did not fail in the argument spec"; }
 play "{$base, \"saker_config\": \"priority: notice\"}"
 ((rc != 0)) || fail "a string saker_config was accepted"
+grep -q "saker_config' is of type" <<<"$out" || { show; fail "a string saker_config did not fail in the argument spec"; }
 
 step "a config that does not validate is never written"
 before=$(cexec "$C" sha256sum /etc/saker/config.d/50-ansible.yaml)

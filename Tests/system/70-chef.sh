@@ -61,7 +61,9 @@ assert_eq "saker_service[saker]:restart saker_service[saker]:reload" \
     "$(report good "' '.join(n['target'] + ':' + n['action'] for n in r['delayed_notifications'])")" "delayed notifications"
 assert_eq "package[saker] action install|service[saker.service] action reload: skipped by its guard" \
     "$(report good "r['log'][0] + '|' + r['log'][-1]")" "first action and the reload after the restart"
-assert_eq "/dist/$deb" "$(report good "r['resources'][0]['children'][0]['properties']['source']")" "package source"
+assert_eq "dpkg_package[saker] /dist/$deb" \
+    "$(report good "r['resources'][0]['children'][0]['resource'] + ' ' + r['resources'][0]['children'][0]['properties']['source']")" \
+    "the package file goes through dpkg_package (apt refuses source)"
 assert_eq "2 0 0" "$(report good "len(r['rendered']), sum(f['verify_exit'] for f in r['rendered']), len(r['problems'])")" \
     "rendered files, verify failures, problems"
 assert_match 'validate --drop-in /root/good/00-50-chef.yaml --as 50-chef.yaml' \

@@ -13,11 +13,25 @@ property :package_source, [String, nil],
 
 default_action :install
 
+# A package file goes through dpkg_package (Debian) or dnf_package (RHEL): Chef's apt provider,
+# which `package` picks on Debian, refuses the `source` property.
 action :install do
-  package new_resource.package_name do
-    version new_resource.version if new_resource.version
-    source new_resource.package_source if new_resource.package_source
-    action :install
+  if new_resource.package_source.nil?
+    package new_resource.package_name do
+      version new_resource.version if new_resource.version
+      action :install
+    end
+  elsif debian?
+    dpkg_package new_resource.package_name do
+      source new_resource.package_source
+      options '--force-confold'
+      action :install
+    end
+  else
+    dnf_package new_resource.package_name do
+      source new_resource.package_source
+      action :install
+    end
   end
 end
 

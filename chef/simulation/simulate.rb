@@ -125,6 +125,8 @@ module SakerChefSimulation
   class Declared
     BUILTIN = {
       package: { actions: %i[install upgrade remove purge nothing], properties: %i[version source options] },
+      dpkg_package: { actions: %i[install remove purge nothing], properties: %i[source options] },
+      dnf_package: { actions: %i[install upgrade remove nothing], properties: %i[version source options] },
       template: { actions: %i[create delete nothing],
                   properties: %i[source cookbook owner group mode variables verify] },
       file: { actions: %i[create delete nothing], properties: %i[content owner group mode verify] },
@@ -269,12 +271,22 @@ module SakerChefSimulation
                               caller_locations(1, 1).first.to_s.sub("#{@simulation.cookbook}/", ''))
       DeclarationBlock.new(resource, self).instance_eval(&block) if block
       resource.check_required
+      refuse_apt_source(resource)
       @declared << resource
       resource
     end
 
     def respond_to_missing?(name, include_private = false)
       @simulation.types.key?(name) || Declared::BUILTIN.key?(name) || super
+    end
+
+    private
+
+    # Chef's apt provider, which `package` resolves to on Debian, refuses `source` at converge.
+    def refuse_apt_source(resource)
+      return unless resource.type == :package && resource.properties.key?(:source) && debian?
+
+      raise Refused, "#{resource}: the apt provider cannot handle source; use dpkg_package"
     end
   end
 
