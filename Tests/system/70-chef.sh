@@ -59,7 +59,7 @@ assert_eq "saker_install[saker] saker_config[50-chef.yaml] saker_rules[fleet.yam
     "$(report good "' '.join(r['order'])")" "resource order"
 assert_eq "saker_service[saker]:restart saker_service[saker]:reload" \
     "$(report good "' '.join(n['target'] + ':' + n['action'] for n in r['delayed_notifications'])")" "delayed notifications"
-assert_eq "package[saker] action install|service[saker.service] action reload: skipped by its guard" \
+assert_eq "dpkg_package[saker] action install|service[saker.service] action reload: skipped by its guard" \
     "$(report good "r['log'][0] + '|' + r['log'][-1]")" "first action and the reload after the restart"
 assert_eq "dpkg_package[saker] /dist/$deb" \
     "$(report good "r['resources'][0]['children'][0]['resource'] + ' ' + r['resources'][0]['children'][0]['properties']['source']")" \
