@@ -113,14 +113,20 @@ public final class HttpSink: AlertSink {
             throw SinkError("not sent: the output is stopping and \(settings.url) was failing")
         }
         var refused: SinkError?
+        var delivered = 0
         for alert in batch {
             switch send(AlertFormat.json.line(alert)) {
-            case .delivered: continue
+            case .delivered: delivered += 1
             case .refused(let error): refused = error
-            case .failed(let error): throw error
+            case .failed(var error):
+                error.delivered = delivered
+                throw error
             }
         }
-        if let refused { throw refused }
+        if var refused {
+            refused.delivered = delivered
+            throw refused
+        }
     }
 
     /// Stops retrying: each alert still queued gets one attempt, and once one fails the rest fail

@@ -6,11 +6,15 @@ public struct SinkError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The `errno` of the failing call, when there was one.
     public var errno: Int32?
+    /// How many alerts of the failed batch were delivered all the same (the rest count as
+    /// failed): a sink that sends alerts one by one says how far it got.
+    public var delivered: Int
 
     /// Creates an error.
-    public init(_ message: String, errno: Int32? = nil) {
+    public init(_ message: String, errno: Int32? = nil, delivered: Int = 0) {
         self.message = message
         self.errno = errno
+        self.delivered = delivered
     }
 
     /// The message, followed by the system's reason when there is one.

@@ -58,8 +58,10 @@ final class SinkWorker: Sendable {
                     $0.healthy = true
                 }
             } catch {
+                let delivered = min(max(error.delivered, 0), batch.count)
                 statistics.withLock {
-                    $0.failed += UInt64(batch.count)
+                    $0.delivered += UInt64(delivered)
+                    $0.failed += UInt64(batch.count - delivered)
                     $0.healthy = false
                     $0.lastError = error.description
                 }

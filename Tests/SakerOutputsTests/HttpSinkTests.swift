@@ -141,6 +141,19 @@ private func route(_ range: Range<Int>, through router: OutputRouter) -> UInt64 
         #expect(sequence(server.bodies) == [1, 2, 3], "each alert once, none retried")
     }
 
+    @Test func onlyTheRefusedAlertOfABatchCountsAsFailed() throws {
+        let server = try HttpTestServer()
+        defer { try? server.shutdown() }
+        server.failNext(1, with: .badRequest)
+        let sink = try HttpSink(.init(url: server.url, retries: 3))
+        let router = try OutputRouter(outputs: [.init(name: "http", sink: sink)], queueCapacity: 100)
+        for index in 0..<5 { router.route(makeAlert(index)) }
+        router.shutdown()
+        let counters = try #require(router.counters.first)
+        #expect(counters.delivered + counters.failed == 5, "\(counters)")
+        #expect(counters.failed == 1, "\(counters)")
+    }
+
     @Test func aServerErrorIsRetriedUntilTheServerAccepts() throws {
         let server = try HttpTestServer()
         defer { try? server.shutdown() }
