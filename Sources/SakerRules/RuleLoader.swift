@@ -40,8 +40,39 @@ public struct RuleLoader: Sendable {
         }
     }
 
+    /// A rules file not yet in place (`saker validate --rules-drop-in FILE --as NAME`): read from
+    /// its own path where the directory's file `name` would be read, replacing that file if there
+    /// is one. Configuration management validates a staged rules file this way, beside the others.
+    public struct Candidate: Sendable, Equatable {
+        /// The rules directory the file is meant for (`/etc/saker/rules.d`).
+        public var directory: String
+        /// Where the staged file is now.
+        public var path: String
+        /// Its name in the directory: a plain, non-hidden `.yaml`/`.yml` file name.
+        public var name: String
+
+        /// Creates a candidate.
+        public init(directory: String, path: String, name: String) {
+            self.directory = directory
+            self.path = path
+            self.name = name
+        }
+
+        /// Why `name` cannot be a rules file of a directory, or nil.
+        public var nameProblem: String? {
+            guard name.isEmpty || name.contains("/") || name.hasPrefix(".") || !(name.hasSuffix(".yaml") || name.hasSuffix(".yml")) else {
+                return nil
+            }
+            return "'\(name)' is not a rules file name for a directory: expected a name such as local_rules.yaml (no '/', not hidden, ending in .yaml or .yml)"
+        }
+    }
+
     /// The options in use.
     public let options: Options
+    /// The staged rules file to read in place of its namesake, if any.
+    public var candidate: Candidate?
+    /// True once the candidate's directory was loaded (so the candidate was read).
+    public private(set) var candidateRead = false
     private var reader: RulesFileReader
     private var files: [String] = []
 
@@ -57,8 +88,20 @@ public struct RuleLoader: Sendable {
     public mutating func load(path: String) {
         if Self.isDirectory(path) {
             switch Self.rulesFiles(inDirectory: path) {
-            case .success(let names):
-                for name in names { load(path: path.hasSuffix("/") ? path + name : path + "/" + name) }
+            case .success(var names):
+                let prefix = path.hasSuffix("/") ? path : path + "/"
+                var paths = names.map { prefix + $0 }
+                if let candidate, Self.sameDirectory(path, candidate.directory) {
+                    let index = names.firstIndex { Array(candidate.name.utf8).lexicographicallyPrecedes(Array($0.utf8)) } ?? names.endIndex
+                    if let existing = names.firstIndex(of: candidate.name) {
+                        paths[existing] = candidate.path
+                    } else {
+                        names.insert(candidate.name, at: index)
+                        paths.insert(candidate.path, at: index)
+                    }
+                    candidateRead = true
+                }
+                for file in paths { load(path: file) }
             case .failure(let error):
                 reader.diagnostics.append(Diagnostic(error))
             }
@@ -147,6 +190,15 @@ public struct RuleLoader: Sendable {
     private static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    private static func sameDirectory(_ a: String, _ b: String) -> Bool {
+        func trimmed(_ path: String) -> Substring {
+            var path = Substring(path)
+            while path.count > 1 && path.hasSuffix("/") { path = path.dropLast() }
+            return path
+        }
+        return trimmed(a) == trimmed(b)
     }
 
     private static func rulesFiles(inDirectory path: String) -> Result<[String], YAMLError> {

@@ -53,7 +53,7 @@ struct AgentSetup {
     /// standard error (or as JSON to standard output); throws on any error.
     static func load(
         _ configOptions: ConfigOptions, _ rulesOptions: RulesOptions, environment: FieldEnvironment, json: Bool = false,
-        dropInCandidate: ConfigurationLoader.DropInCandidate? = nil
+        dropInCandidate: ConfigurationLoader.DropInCandidate? = nil, rulesCandidate: RuleLoader.Candidate? = nil
     ) throws(Failure) -> AgentSetup {
         let (loadedConfiguration, configDiagnostics) = configOptions.load(
             checkingRulesFiles: rulesOptions.paths.isEmpty, candidate: dropInCandidate)
@@ -64,6 +64,7 @@ struct AgentSetup {
         if !configDiagnostics.isEmpty && !json { printError(ConfigDiagnostic.render(configDiagnostics)) }
 
         var loader = RuleLoader()
+        loader.candidate = rulesCandidate
         let source: String
         if !rulesOptions.paths.isEmpty {
             for path in rulesOptions.paths { loader.load(path: path) }
@@ -80,6 +81,12 @@ struct AgentSetup {
                 sources.append(local)
             }
             source = sources.joined(separator: ", ")
+        }
+        if let rulesCandidate, !loader.candidateRead {
+            let message = "\(rulesCandidate.path): the rules directory \(rulesCandidate.directory) is not among the rules loaded "
+                + "(\(source)), so a file there would never be read"
+            printError("saker: error: " + message)
+            throw Failure(firstError: message)
         }
         let loaded = loader.finish()
         let priorityName = rulesOptions.priority ?? configuration.priority.rawValue

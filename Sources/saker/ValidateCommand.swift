@@ -17,7 +17,10 @@ struct ValidateCommand: ParsableCommand {
             To check a drop-in before it is put in place (Ansible `validate:`, Puppet \
             `validate_cmd`, Chef `verify`), give the staged file with --drop-in and the name it will \
             have with --as: it is read in place of that drop-in, together with the main file and \
-            the other drop-ins, e.g. `saker validate --drop-in %s --as 50-fleet.yaml`.
+            the other drop-ins, e.g. `saker validate --drop-in %s --as 50-fleet.yaml`. A rules \
+            file for a rules directory the same way: --rules-drop-in with --as (and --rules-dir \
+            when the directory is not /etc/saker/rules.d) reads it in place of its namesake, after \
+            the rules files before it and beside the directory's others.
             """)
 
     @OptionGroup var configOptions: ConfigOptions
@@ -27,8 +30,16 @@ struct ValidateCommand: ParsableCommand {
         "A staged drop-in to check in place of its namesake in the drop-in directory.", valueName: "file"))
     var dropIn: String?
 
+    @Option(name: .customLong("rules-drop-in"), help: ArgumentHelp(
+        "A staged rules file to check in place of its namesake in the rules directory.", valueName: "file"))
+    var rulesDropIn: String?
+
+    @Option(name: .customLong("rules-dir"), help: ArgumentHelp(
+        "The rules directory the --rules-drop-in file is meant for.", valueName: "dir"))
+    var rulesDirectory = "/etc/saker/rules.d"
+
     @Option(name: .customLong("as"), help: ArgumentHelp(
-        "The name the --drop-in file will have in the drop-in directory (default: its own name).", valueName: "name"))
+        "The name the --drop-in or --rules-drop-in file will have in its directory (default: its own name).", valueName: "name"))
     var dropInName: String?
 
     @Flag(name: .long, help: "Print the results as JSON.")
@@ -38,14 +49,31 @@ struct ValidateCommand: ParsableCommand {
     var printConfig = false
 
     func validate() throws {
-        if dropInName != nil && dropIn == nil { throw ValidationError("--as names the file given with --drop-in, which is missing") }
+        if dropIn != nil && rulesDropIn != nil {
+            throw ValidationError("--drop-in and --rules-drop-in check one staged file at a time: give one of them")
+        }
+        if dropInName != nil && dropIn == nil && rulesDropIn == nil {
+            throw ValidationError("--as names the file given with --drop-in or --rules-drop-in, which is missing")
+        }
+        if let rulesCandidate, let problem = rulesCandidate.nameProblem { throw ValidationError("--as: " + problem) }
+    }
+
+    /// The staged rules file, as the loader takes it.
+    private var rulesCandidate: RuleLoader.Candidate? {
+        rulesDropIn.map { path in
+            RuleLoader.Candidate(
+                directory: rulesDirectory, path: path,
+                name: dropInName ?? String(path.split(separator: "/").last ?? Substring(path)))
+        }
     }
 
     func run() throws {
         let setup: AgentSetup
         let candidate = dropIn.map { ConfigurationLoader.DropInCandidate(path: $0, name: dropInName) }
         do {
-            setup = try AgentSetup.load(configOptions, rules, environment: FieldEnvironment(), json: json, dropInCandidate: candidate)
+            setup = try AgentSetup.load(
+                configOptions, rules, environment: FieldEnvironment(), json: json, dropInCandidate: candidate,
+                rulesCandidate: rulesCandidate)
         } catch {
             throw ExitCode(1)
         }
