@@ -1,7 +1,7 @@
 public import SakerState
 
 /// What field extractors read from the process table for one event: the process and thread maps
-/// (shared, not copied) and `fd.name_changed`. Lookups mirror ``ProcessTable``'s.
+/// (shared, not copied) and `fd.name_changed`. The lookups are ``ProcessLookup``'s, as for the table.
 ///
 /// Build one per event and drop it before the table changes again: while a view holds the maps,
 /// the table's next update would have to copy them.
@@ -28,18 +28,8 @@ public struct FieldStateView {
     /// The process with this thread-group id.
     public func process(pid: Int64) -> ProcessEntry? { processes[pid] }
 
-    /// The process a thread belongs to.
-    public func process(tid: Int64) -> ProcessEntry? {
-        if let thread = threads[tid] { return processes[thread.pid] }
-        return processes[tid]
-    }
-
-    /// The thread with this id (a main thread is reported with `pid == tid`).
-    public func thread(tid: Int64) -> ThreadEntry? {
-        if let thread = threads[tid] { return thread }
-        guard let process = processes[tid], process.isAlive else { return nil }
-        return ThreadEntry(tid: tid, pid: tid, vtid: process.vpid)
-    }
+    /// The entry of a non-main thread; ``ProcessLookup/thread(tid:)`` covers main threads too.
+    public func secondaryThread(tid: Int64) -> ThreadEntry? { threads[tid] }
 }
 
 extension FieldStateView: ProcessLookup {}

@@ -50,26 +50,8 @@ extension FieldRegistry {
         FieldDefinition("evt.count", .uint64, "1 for every event (for aggregations).") { _, _ in .uint(1) },
         FieldDefinition(
             "evt.args", .string, "All parameters as `name=value` pairs, resolved values in parentheses."
-        ) { c, _ in
-            var text = ""
-            for param in c.event.params {
-                if !text.isEmpty { text += " " }
-                let rendered = renderParam(param, &c)
-                text += param.name + "=" + rendered.plain
-                if let resolved = rendered.resolved { text += "(" + resolved + ")" }
-            }
-            return .string(text)
-        },
-        FieldDefinition("evt.info", .string, "The parameters, rendered as `evt.args`.") { c, _ in
-            var text = ""
-            for param in c.event.params {
-                if !text.isEmpty { text += " " }
-                let rendered = renderParam(param, &c)
-                text += param.name + "=" + rendered.plain
-                if let resolved = rendered.resolved { text += "(" + resolved + ")" }
-            }
-            return .string(text)
-        },
+        ) { c, _ in .string(renderArgs(&c)) },
+        FieldDefinition("evt.info", .string, "The parameters, rendered as `evt.args`.") { c, _ in .string(renderArgs(&c)) },
         FieldDefinition(
             "evt.arg", .string, argument: .requiredKey,
             "A parameter by name (`evt.arg.flags`) or position (`evt.arg[0]`), as libs renders it (`O_RDONLY|O_CLOEXEC`, `ENOENT`, user names for uids)."
@@ -176,6 +158,18 @@ extension FieldRegistry {
         if let lookup = argument.parameter { return lookup.parameter(in: event) }
         for param in event.params where param.name == text { return param }
         return nil
+    }
+
+    /// Every parameter as `name=value`, the resolved value in parentheses (`evt.args`, `evt.info`).
+    static func renderArgs(_ context: inout FieldContext) -> String {
+        var text = ""
+        for param in context.event.params {
+            if !text.isEmpty { text += " " }
+            let rendered = renderParam(param, &context)
+            text += param.name + "=" + rendered.plain
+            if let resolved = rendered.resolved { text += "(" + resolved + ")" }
+        }
+        return text
     }
 
     /// libs' two renderings of a parameter: the value (`3`, `-2`, `577`) and, for some kinds, a

@@ -3,11 +3,26 @@
 public protocol ProcessLookup {
     /// The process with this thread-group id.
     func process(pid: Int64) -> ProcessEntry?
+    /// The entry of a thread that is not its process's main thread (`clone` with `CLONE_THREAD`).
+    func secondaryThread(tid: Int64) -> ThreadEntry?
 }
 
 extension ProcessTable: ProcessLookup {}
 
 extension ProcessLookup {
+    /// The process a thread belongs to.
+    public func process(tid: Int64) -> ProcessEntry? {
+        if let thread = secondaryThread(tid: tid) { return process(pid: thread.pid) }
+        return process(pid: tid)
+    }
+
+    /// The thread with this id (a main thread is reported with `pid == tid`).
+    public func thread(tid: Int64) -> ThreadEntry? {
+        if let thread = secondaryThread(tid: tid) { return thread }
+        guard let process = process(pid: tid), process.isAlive else { return nil }
+        return ThreadEntry(tid: tid, pid: tid, vtid: process.vpid)
+    }
+
     /// The parent process (`proc.pname`, `proc.pcmdline`, `proc.ppid.duration` read it).
     public func parent(of process: ProcessEntry) -> ProcessEntry? {
         guard process.ppid > 0, process.ppid != process.pid else { return nil }

@@ -169,18 +169,8 @@ public struct ProcessTable {
     /// The process with this thread-group id, exited ones still retained included.
     public func process(pid: Int64) -> ProcessEntry? { processes[pid] }
 
-    /// The process a thread belongs to.
-    public func process(tid: Int64) -> ProcessEntry? {
-        if let thread = threads[tid] { return processes[thread.pid] }
-        return processes[tid]
-    }
-
-    /// The thread with this id (a main thread is reported with `pid == tid`).
-    public func thread(tid: Int64) -> ThreadEntry? {
-        if let thread = threads[tid] { return thread }
-        guard let process = processes[tid], process.isAlive else { return nil }
-        return ThreadEntry(tid: tid, pid: tid, vtid: process.vpid)
-    }
+    /// The entry of a non-main thread; ``ProcessLookup/thread(tid:)`` covers main threads too.
+    public func secondaryThread(tid: Int64) -> ThreadEntry? { threads[tid] }
 
     /// How many process entries the table holds, exited ones included.
     public var count: Int { processes.count }
