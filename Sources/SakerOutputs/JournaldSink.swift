@@ -1,6 +1,4 @@
-import Glibc
 public import SakerRules
-import Synchronization
 
 /// Alerts to the systemd journal through its native protocol (`systemd.journal-fields(7)`,
 /// "Native Journal Protocol"): one datagram per alert on `/run/systemd/journal/socket`, each field
@@ -20,18 +18,16 @@ public final class JournaldSink: AlertSink {
     public static let defaultSocketPath = "/run/systemd/journal/socket"
 
     /// The socket datagrams are sent to.
-    public let socketPath: String
+    public var socketPath: String { sender.path }
     /// `SYSLOG_IDENTIFIER`, so `journalctl -t saker` finds the alerts.
     public let identifier: String
-    private let socket = Mutex<Int32>(-1)
+    private let sender: DatagramSender
 
     /// A sink sending to `socketPath` (journald's by default).
     public init(socketPath: String = JournaldSink.defaultSocketPath, identifier: String = "saker") {
-        self.socketPath = socketPath
+        sender = DatagramSender(path: socketPath)
         self.identifier = identifier
     }
-
-    deinit { close() }
 
     /// The fields of one alert, in the order they are sent.
     public func fields(for alert: Alert) -> [(name: String, value: String)] {
@@ -61,22 +57,14 @@ public final class JournaldSink: AlertSink {
 
     /// Sends one datagram per alert; stops at the first that fails.
     public func deliver(_ batch: [Alert]) throws(SinkError) {
-        try socket.withLock { (fd: inout Int32) throws(SinkError) in
-            if fd < 0 { fd = try Posix.datagramSocket(sendTimeoutMilliseconds: 1_000) }
-            for alert in batch { try Posix.sendDatagram(fd, to: socketPath, datagram(for: alert)) }
-        }
+        try sender.send(batch.lazy.map(datagram(for:)))
     }
 
     /// Closes the socket; the next batch creates a new one.
-    public func reopen() { close() }
+    public func reopen() { sender.close() }
 
     /// Closes the socket.
-    public func close() {
-        socket.withLock { fd in
-            if fd >= 0 { Glibc.close(fd) }
-            fd = -1
-        }
-    }
+    public func close() { sender.close() }
 
     /// A journal field name for an output field: upper-cased ASCII letters and digits, anything
     /// else `_` (`fd.name` → `FD_NAME`, `proc.aname[2]` → `PROC_ANAME_2_`), cut so that with the

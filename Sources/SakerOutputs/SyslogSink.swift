@@ -1,7 +1,6 @@
 import Glibc
 public import SakerConfig
 public import SakerRules
-import Synchronization
 
 /// Alerts to the local syslog socket, one datagram each, in the format glibc's `syslog(3)` sends:
 /// `<PRI>Mmm dd HH:MM:SS tag[pid]: line`. PRI is `facility * 8 + severity`, the severity being the
@@ -12,23 +11,21 @@ public final class SyslogSink: AlertSink {
     /// The facility of every message.
     public let facility: SyslogFacility
     /// The socket messages are sent to.
-    public let socketPath: String
+    public var socketPath: String { sender.path }
     /// The program name in each message.
     public let tag: String
     /// The message: the text line or the JSON alert.
     public let format: AlertFormat
     private let processID = getpid()
-    private let socket = Mutex<Int32>(-1)
+    private let sender: DatagramSender
 
     /// A sink sending to `socketPath` (`/dev/log` by default).
     public init(facility: SyslogFacility = .daemon, socketPath: String = "/dev/log", tag: String = "saker", format: AlertFormat = .text) {
         self.facility = facility
-        self.socketPath = socketPath
+        sender = DatagramSender(path: socketPath)
         self.tag = tag
         self.format = format
     }
-
-    deinit { close() }
 
     /// The datagram for one alert.
     public func datagram(for alert: Alert) -> [UInt8] {
@@ -40,22 +37,14 @@ public final class SyslogSink: AlertSink {
 
     /// Sends one datagram per alert; stops at the first that fails.
     public func deliver(_ batch: [Alert]) throws(SinkError) {
-        try socket.withLock { (fd: inout Int32) throws(SinkError) in
-            if fd < 0 { fd = try Posix.datagramSocket(sendTimeoutMilliseconds: 1_000) }
-            for alert in batch { try Posix.sendDatagram(fd, to: socketPath, datagram(for: alert)) }
-        }
+        try sender.send(batch.lazy.map(datagram(for:)))
     }
 
     /// Closes the socket; the next batch creates a new one.
-    public func reopen() { close() }
+    public func reopen() { sender.close() }
 
     /// Closes the socket.
-    public func close() {
-        socket.withLock { fd in
-            if fd >= 0 { Glibc.close(fd) }
-            fd = -1
-        }
-    }
+    public func close() { sender.close() }
 
     /// `Mmm dd HH:MM:SS` (day padded with a space) in local time, as RFC 3164 and glibc write it.
     static func timestamp(_ nanoseconds: UInt64) -> String {
