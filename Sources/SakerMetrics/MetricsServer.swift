@@ -43,9 +43,7 @@ public final class MetricsServer: @unchecked Sendable {
                 close(socketFD)
                 throw MetricsServerError(message: "metrics.listen: '\(host)' is not an IPv6 address")
             }
-            bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
-            var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) } }
+            bound = Self.bind(socketFD, &addr)
             actualPort = UInt16(bigEndian: addr.sin6_port)
         } else {
             var addr = sockaddr_in()
@@ -55,9 +53,7 @@ public final class MetricsServer: @unchecked Sendable {
                 close(socketFD)
                 throw MetricsServerError(message: "metrics.listen: '\(host)' is not an IPv4 address")
             }
-            bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) } }
+            bound = Self.bind(socketFD, &addr)
             actualPort = UInt16(bigEndian: addr.sin_port)
         }
         guard bound == 0, Glibc.listen(socketFD, 16) == 0 else {
@@ -81,6 +77,21 @@ public final class MetricsServer: @unchecked Sendable {
             throw MetricsServerError(message: "metrics listener: cannot start its thread: \(String(cString: strerror(rc)))")
         }
         pthread_detach(thread)
+    }
+
+    /// Binds `fd` to `address` (a `sockaddr_in` or `sockaddr_in6`), then reads the address back
+    /// into it, so a port 0 becomes the one the kernel chose. Returns `bind`'s result.
+    private static func bind<Address>(_ fd: Int32, _ address: inout Address) -> Int32 {
+        var length = socklen_t(MemoryLayout<Address>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
+        }
+        if bound == 0 {
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+        }
+        return bound
     }
 
     private func serve() {
