@@ -128,10 +128,13 @@ let package = Package(
             path: "Benchmarks/EngineBench",
             swiftSettings: swiftSettings
         ),
+        // What several test targets share: child processes without Foundation's Process, file and
+        // polling helpers. Not shipped.
+        .target(name: "SakerTestSupport", path: "Tests/SakerTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "SakerOutputsTests",
             dependencies: [
-                "SakerOutputs", "SakerRules", "SakerJSON", "SakerConfig",
+                "SakerOutputs", "SakerRules", "SakerJSON", "SakerConfig", "SakerTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -143,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "SakerGRPCTests",
             dependencies: [
-                "SakerGRPC", "SakerOutputs", "SakerRules",
+                "SakerGRPC", "SakerOutputs", "SakerRules", "SakerTestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
@@ -162,7 +165,10 @@ let package = Package(
             dependencies: ["SakerDefaultRules", "SakerRules", "SakerState", "SakerCapture", "SakerEvent"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SakerLiveTests", dependencies: ["SakerCapture", "SakerState", "SakerJSON", "SakerEvent", "SakerMetrics"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SakerLiveTests",
+            dependencies: ["SakerCapture", "SakerState", "SakerJSON", "SakerEvent", "SakerMetrics", "SakerTestSupport"],
+            swiftSettings: swiftSettings),
         // Replay fixtures for each upstream stable rule: it fires with the expected output_fields, and a near miss stays quiet.
         .testTarget(
             name: "SakerConformanceTests",

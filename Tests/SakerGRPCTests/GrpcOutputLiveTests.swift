@@ -3,6 +3,7 @@ import GRPCNIOTransportHTTP2
 import Glibc
 import SakerGRPC
 import Testing
+import SakerTestSupport
 
 /// `saker run` (the binary `make test` names in SAKER_BIN) with the gRPC output on, on the real
 /// kernel, and a Falco gRPC client (the generated stub) on its unix socket.
@@ -22,10 +23,10 @@ import Testing
         }
         // Root keeps no CAP_CHOWN after start, so the agent gets the socket's group the way the
         // systemd unit gives it (Group=saker): as a group of its own, here a supplementary one.
-        let agent = try AgentProcess("/usr/bin/setpriv", [
+        let agent = try ChildProcess("/usr/bin/setpriv", [
             "--groups=saker", binary, "run", "-o", "outputs.stdout.enabled=false", "-o", "outputs.grpc.enabled=true",
             "-o", "outputs.grpc.socket=\(socket)",
-        ], log: log)
+        ], stdout: log, stderr: nil, append: true)
         var stopped = false
         defer { if !stopped { agent.signal(SIGKILL); agent.wait() } }
         for _ in 0..<600 where !readText(log).contains("attached") { usleep(50_000) }
@@ -55,7 +56,7 @@ import Testing
                 }
                 // Alerts raised before the subscription reached the agent wait in its queue and
                 // are streamed first, so the workload need not wait for the subscription.
-                let workloadStatus = try AgentProcess("/bin/bash", ["--norc", "-c", workload]).wait()
+                let workloadStatus = try ChildProcess("/bin/bash", ["--norc", "-c", workload]).wait()
                 #expect(workloadStatus == 0, "the workload failed")
                 let first = try await group.next() ?? nil
                 group.cancelAll()
@@ -92,10 +93,10 @@ import Testing
             rmdir(dir)
         }
         // Root with no supplementary group: after dropping its capabilities it cannot chown.
-        let agent = try AgentProcess("/usr/bin/setpriv", [
+        let agent = try ChildProcess("/usr/bin/setpriv", [
             "--clear-groups", binary, "run", "-o", "outputs.stdout.enabled=false", "-o", "outputs.grpc.enabled=true",
             "-o", "outputs.grpc.socket=\(socket)",
-        ], log: log)
+        ], stdout: log, stderr: nil, append: true)
         let status = agent.wait(timeout: 30)
         #expect(status == 1, "\(readText(log))")
         #expect(readText(log).contains("cannot give \(socket) to group saker: not permitted, as the agent keeps no CAP_CHOWN"), "\(readText(log))")

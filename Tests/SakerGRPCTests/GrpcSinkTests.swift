@@ -5,6 +5,7 @@ import SakerOutputs
 import SakerRules
 import SwiftProtobuf
 import Testing
+import SakerTestSupport
 
 @Suite(.serialized) struct GrpcSinkTests {
     /// Every test's socket belongs to group `saker`: make sure it exists whatever runs first.

@@ -4,6 +4,7 @@ import Glibc
 import SakerGRPC
 import SakerRules
 import Testing
+import SakerTestSupport
 
 /// A small alert; `index` goes into the message so order can be checked.
 func makeAlert(_ index: Int, source: String = "syscall") -> Alert {

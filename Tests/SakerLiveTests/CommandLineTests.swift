@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SakerJSON
+import SakerTestSupport
 
 /// The `saker` binary's commands that need no kernel: validate, replay, list-fields, help.
 @Suite struct CommandLineTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import SakerTestSupport
 
 /// `saker run` writing alerts to a file, reopened on SIGUSR1 the way logrotate expects.
 @Suite(.serialized) struct FileOutputTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import SakerTestSupport
 
 /// A ring buffer too small for a burst: the kernel drops records, and the agent says so with the
 /// internal alert and a log line.

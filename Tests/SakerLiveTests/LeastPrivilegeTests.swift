@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import SakerEvent
+import SakerTestSupport
 
 /// The agent without root: an unprivileged uid holding only the capabilities docs/security.md
 /// lists still attaches the probe and captures.

@@ -4,6 +4,7 @@ import Testing
 import SakerEvent
 import SakerCapture
 import SakerState
+import SakerTestSupport
 
 /// The workload of the live capture test, and what it must leave in the recording.
 @Suite(.serialized) struct LiveCaptureTests {

@@ -3,68 +3,10 @@ import Glibc
 import Testing
 import SakerEvent
 import SakerCapture
+import SakerTestSupport
 
-/// A child process started with posix_spawn and reaped with waitpid: no run loop involved
-/// (Foundation's Process.waitUntilExit hung under the test runner here).
-final class Child {
-    let pid: pid_t
-    private var status: Int32?
-
-    /// Starts `path` with `arguments`; standard output and error go to the given files (or /dev/null).
-    init(_ path: String, _ arguments: [String], stdout: String = "/dev/null", stderr: String = "/dev/null", environment extra: [String: String] = [:]) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        // Children start with default dispositions and nothing blocked, whatever the runner's thread has.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in extra { environment[key] = value }
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw LiveTestError("cannot start \(path): \(String(cString: strerror(rc)))") }
-        pid = child
-    }
-
-    /// Sends a signal.
-    func signal(_ signal: Int32) { kill(pid, signal) }
-
-    /// Waits for the child to end (at most `timeout` seconds; then it is killed) and returns its exit status.
-    @discardableResult
-    func wait(timeout: Double = 60) -> Int32 {
-        if let status { return status }
-        let deadline = Date().addingTimeInterval(timeout)
-        var raw: Int32 = 0
-        while true {
-            let r = waitpid(pid, &raw, WNOHANG)
-            if r == pid { break }
-            if Date() > deadline {
-                kill(pid, SIGKILL)
-                waitpid(pid, &raw, 0)
-                break
-            }
-            usleep(10_000)
-        }
-        // WIFEXITED / WEXITSTATUS, spelled out (they are C macros).
-        let code: Int32 = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
-        status = code
-        return code
-    }
-}
+/// The live tests' child processes (`SakerTestSupport`).
+typealias Child = ChildProcess
 
 /// Helpers for tests that run the real `saker` binary against the real kernel (as root).
 enum LiveHarness {

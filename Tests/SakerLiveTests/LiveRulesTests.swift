@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import SakerJSON
+import SakerTestSupport
 
 /// `saker run` with the upstream stable rules, against a workload that does what those rules
 /// look for, on the real kernel.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import SakerMetrics
+import SakerTestSupport
 
 /// `/metrics` (Prometheus text) and `/healthz` (the pipeline's health) on the agent's loopback
 /// listener, and `saker status` reading them.

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import SakerTestSupport
 
 /// Reloading while events that match keep coming: good and broken configurations alternate, and
 /// every event is alerted exactly once (nothing lost across a swap, nothing doubled, and a broken

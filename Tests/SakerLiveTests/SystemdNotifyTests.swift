@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import SakerTestSupport
 
 /// `saker run` speaking the sd_notify protocol to a real AF_UNIX datagram socket, as systemd
 /// would listen on it: READY after attach, WATCHDOG only while the pipeline makes progress,

@@ -2,6 +2,7 @@ import Glibc
 import SakerOutputs
 import SakerRules
 import Testing
+import SakerTestSupport
 
 @Suite struct FileSinkTests {
     @Test func appendsLinesAfterWhatTheFileAlreadyHolds() throws {

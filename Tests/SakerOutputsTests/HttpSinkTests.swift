@@ -5,6 +5,7 @@ import SakerJSON
 import SakerOutputs
 import SakerRules
 import Testing
+import SakerTestSupport
 
 /// The alert numbers in the bodies a server received (`alert N proc=cat` in `output`).
 private func sequence(_ bodies: [String]) -> [Int] {

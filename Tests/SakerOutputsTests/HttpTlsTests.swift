@@ -3,23 +3,12 @@ import NIOSSL
 import SakerOutputs
 import SakerRules
 import Testing
+import SakerTestSupport
 
-/// Runs `/bin/sh -c script` to its end (posix_spawn and waitpid: no run loop); its exit status.
+/// Runs `/bin/sh -c script` to its end; its exit status (-1 when it cannot start).
 private func runShell(_ script: String, log: String) -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let words: [String] = ["/bin/sh", "-c", script]
-    let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ) == 0 else { return -1 }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    guard let shell = try? ChildProcess("/bin/sh", ["-c", script], stdout: log, stderr: nil, append: true) else { return -1 }
+    return shell.wait(timeout: 120)
 }
 
 /// A CA, a server certificate for 127.0.0.1 and a client certificate, made with the openssl CLI.

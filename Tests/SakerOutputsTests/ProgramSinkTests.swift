@@ -2,6 +2,7 @@ import Glibc
 import SakerOutputs
 import SakerRules
 import Testing
+import SakerTestSupport
 
 @Suite struct ProgramSinkTests {
     private func lines(_ indices: ClosedRange<Int>) -> String {

@@ -41,34 +41,6 @@ struct TemporaryDirectory {
     }
 }
 
-/// The whole file as text; empty when missing.
-func readText(_ path: String) -> String {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return "" }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = read(fd, &chunk, chunk.count)
-        if count <= 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-/// Polls `condition` every 5 ms for at most `seconds`; whether it became true.
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    let deadline = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 + seconds
-    while true {
-        if condition() { return true }
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        if Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 >= deadline { return false }
-        usleep(5_000)
-    }
-}
-
 /// Microseconds on the monotonic clock.
 func monotonicMicroseconds() -> UInt64 {
     var now = timespec()
