@@ -1,3 +1,4 @@
+import SakerYAML
 
 /// Reads one field from an event: returns nil when the value cannot be extracted (no process,
 /// no descriptor, a parameter the event does not have…), which makes every comparison on it false.
@@ -181,31 +182,14 @@ public enum FieldRegistry {
 
     /// The known field name closest to `name`, if one is close enough to be a likely typo.
     public static func suggestion(for name: String) -> String? {
-        let target = Array(name.utf8)
         var best: (name: String, distance: Int)?
         for definition in all {
-            let distance = editDistance(target, Array(definition.name.utf8))
+            let distance = YAMLNode.editDistance(name, definition.name)
             if let current = best, distance >= current.distance { continue }
             best = (definition.name, distance)
         }
-        guard let best, best.distance <= max(2, target.count / 3) else { return nil }
+        guard let best, best.distance <= max(2, name.utf8.count / 3) else { return nil }
         return best.name
-    }
-
-    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }
 

@@ -59,8 +59,9 @@ extension YAMLNode {
     }
 
     /// Edit distance over UTF-8 bytes, counting an insertion, a deletion, a substitution or a swap
-    /// of two neighbouring characters as one edit (optimal string alignment).
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    /// of two neighbouring characters as one edit (optimal string alignment). Every "did you
+    /// mean" of Saker's diagnostics (keys, values, field names) measures with it.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8)
         let b = Array(b.utf8)
         if a.isEmpty { return b.count }
