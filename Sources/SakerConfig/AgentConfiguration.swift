@@ -42,8 +42,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// The defaults.
     public init() {}
 
-    /// A rule priority, from most to least severe (Falco's names).
-    public enum Priority: String, Sendable, Hashable, CaseIterable, Comparable {
+    /// A rule priority, from most to least severe (Falco's names). The rules engine's own
+    /// `RulePriority` is parsed from this name (SakerConfig does not depend on the engine).
+    public enum Priority: String, Sendable, Hashable, CaseIterable {
         /// `emergency`
         case emergency
         /// `alert`
@@ -60,11 +61,6 @@ public struct AgentConfiguration: Sendable, Equatable {
         case informational
         /// `debug`
         case debug
-
-        /// More severe sorts first.
-        public static func < (lhs: Priority, rhs: Priority) -> Bool {
-            allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
-        }
     }
 
     /// How many rules an event may alert for.
