@@ -40,7 +40,9 @@ recap() { grep -E '^localhost +:' <<<"$out" || true; }
 show() { printf '%s\n' "$out" | tail -${1:-40} >&2; }
 expect_ok() { ((rc == 0)) || { show 60; fail "$1: ansible-playbook exited $rc"; }; }
 
-rules='[{"name": "fleet.yaml", "content": "- rule: Fleet marker read\n  desc: A rule shipped by the Ansible role.\n  condition: open_read and fd.name = /etc/saker-fleet-marker\n  output: \"Fleet marker read (file=%fd.name process=%proc.name)\"\n  priority: NOTICE\n  tags: [fleet_test]\n"}]'
+# Two rules files: the second uses a list of the first, so each must be validated beside the other
+# files of the rules directory (--rules-drop-in), not only after the packaged rules.
+rules='[{"name": "fleet-lists.yaml", "content": "- list: fleet_marker_files\n  items: [/etc/saker-fleet-marker]\n"}, {"name": "fleet.yaml", "content": "- rule: Fleet marker read\n  desc: A rule shipped by the Ansible role.\n  condition: open_read and fd.name in (fleet_marker_files)\n  output: \"Fleet marker read (file=%fd.name process=%proc.name)\"\n  priority: NOTICE\n  tags: [fleet_test]\n"}]'
 base="\"saker_install_method\": \"package_file\", \"saker_package_file\": \"/dist/$deb\", \"saker_rules_files\": $rules"
 
 step "check mode on the bare container"
@@ -59,6 +61,7 @@ t_alert=$(( $(now_ms) - t0 ))
 step "alert: $alert"
 assert_eq "$version" "$(cexec "$C" dpkg-query -W -f='${Version}' saker)" "installed version"
 cexec "$C" grep -qx 'priority: informational' /etc/saker/config.d/50-ansible.yaml || fail "drop-in not rendered"
+cexec "$C" test -f /etc/saker/rules.d/fleet-lists.yaml || fail "lists file not shipped"
 cexec "$C" test -f /etc/saker/rules.d/fleet.yaml || fail "rules file not shipped"
 fleet_marker_alert "$C"
 
@@ -97,8 +100,9 @@ play "{$base, \"saker_config\": {\"priority\": \"loud\"}}"
 grep -q "failed to validate" <<<"$out" || { show; fail "priority=loud did not fail in validation"; }
 grep -q "priority: 'loud' is not one of" <<<"$out" || { show; fail "the validation error does not say why"; }
 assert_eq "$before" "$(cexec "$C" sha256sum /etc/saker/config.d/50-ansible.yaml)" "drop-in after a failed validation"
-play "{$base, \"saker_config\": {\"priority\": \"notice\"}, \"saker_rules_files\": [{\"name\": \"broken.yaml\", \"content\": \"- rule: broken\\n  condition: proc.nme = x\\n\"}]}"
+play "{$base, \"saker_config\": {\"priority\": \"notice\"}, \"saker_rules_files\": [{\"name\": \"broken.yaml\", \"content\": \"- rule: broken\\n  desc: d\\n  condition: proc.nme = x\\n  output: o\\n  priority: NOTICE\\n\"}]}"
 ((rc != 0)) || fail "a broken rules file was accepted"
+grep -q "nonexistent field proc.nme" <<<"$out" || { show; fail "the rules validation error does not say why"; }
 cexec "$C" test ! -e /etc/saker/rules.d/broken.yaml || fail "a rules file that does not validate was written"
 assert_eq "$pid" "$(unit_prop "$C" saker.service MainPID)" "MainPID after the refused changes"
 

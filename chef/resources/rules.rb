@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
-# saker_rules: one rules file in /etc/saker/rules.d, validated after the packaged rules before it
-# replaces the file.
+# saker_rules: one rules file in /etc/saker/rules.d, validated in its place before it replaces the
+# file: after the rules files loaded before the directory and beside the directory's other files.
 unified_mode true
 provides :saker_rules
 
@@ -12,8 +12,6 @@ property :content, String, required: %i[create],
                            description: 'The rules (Falco rules language).'
 property :rules_dir, String, default: '/etc/saker/rules.d',
                              description: 'Where the rules files go.'
-property :base_rules, String, default: '/usr/share/saker/rules/saker_rules.yaml',
-                              description: 'Rules loaded before this file when it is validated.'
 property :binary, String, default: '/usr/bin/saker',
                           description: 'The saker executable that validates the file.'
 
@@ -31,7 +29,8 @@ action :create do
     group 'root'
     mode '0644'
     content new_resource.content
-    verify "#{new_resource.binary} validate --rules #{new_resource.base_rules} --rules %{path}"
+    verify "#{new_resource.binary} validate --rules-drop-in %{path} --as #{new_resource.file_name} " \
+           "--rules-dir #{new_resource.rules_dir}"
   end
 end
 

@@ -2,7 +2,9 @@
 #
 # The drop-in is validated in the place it will take (`saker validate --drop-in % --as NAME`):
 # after saker.yaml, among the other drop-ins, with the copy being replaced ignored. The unit's
-# `ExecReload=` validates the merged result again before the agent is signalled.
+# `ExecReload=` validates the merged result again before the agent is signalled. Each rules file
+# is validated in its place too (`saker validate --rules-drop-in % --as NAME --rules-dir DIR`):
+# after the rules files loaded before `rules_dir` and beside the directory's other files.
 # @api private
 class saker::config {
   if $caller_module_name != $module_name {
@@ -32,7 +34,7 @@ class saker::config {
       group        => 'root',
       mode         => '0644',
       content      => $content,
-      validate_cmd => "${saker::binary} validate --rules ${saker::base_rules} --rules %",
+      validate_cmd => "${saker::binary} validate --rules-drop-in % --as ${name} --rules-dir ${saker::rules_dir}",
     }
   }
 }

@@ -33,11 +33,11 @@
 # @param config_dir
 #   The drop-in directory.
 # @param rules_files
-#   Rules files to ship: file name => content. Each is validated after `base_rules`.
+#   Rules files to ship: file name => content. Each is validated in its place in `rules_dir`:
+#   after the rules files loaded before that directory and beside its other files, so it may use
+#   their lists and macros.
 # @param rules_dir
-#   Where the rules files go.
-# @param base_rules
-#   The rules loaded before each shipped rules file when it is validated.
+#   Where the rules files go: a directory that the configuration's `rules_files` loads.
 # @param service_name
 #   The systemd unit.
 # @param service_ensure
@@ -57,7 +57,6 @@ class saker (
   Saker::Absolutepath $config_dir,
   Hash[Saker::Filename, String] $rules_files,
   Saker::Absolutepath $rules_dir,
-  Saker::Absolutepath $base_rules,
   String[1] $service_name,
   Enum['running', 'stopped'] $service_ensure,
   Boolean $service_enable,
