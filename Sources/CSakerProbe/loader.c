@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -111,6 +112,13 @@ int saker_probe_open(const struct saker_probe_options *options, struct saker_pro
     }
     struct saker_bpf *skel = probe->skel;
     skel->rodata->self_tgid = options->self_tgid;
+    /* In a PID namespace of its own the agent knows its pid only there: the kernel side then
+     * matches it in that namespace (the initial one has a fixed inode, PROC_PID_INIT_INO). */
+    struct stat pidns;
+    if (options->self_tgid && stat("/proc/self/ns/pid", &pidns) == 0 && pidns.st_ino != 0xEFFFFFFCU) {
+        skel->rodata->self_pidns_dev = (uint64_t)pidns.st_dev;
+        skel->rodata->self_pidns_ino = (uint64_t)pidns.st_ino;
+    }
     skel->rodata->wakeup_bytes = options->wakeup_bytes ? options->wakeup_bytes : 256 * 1024;
     if (options->ring_bytes && bpf_map__set_max_entries(skel->maps.events, options->ring_bytes) != 0) {
         set_error(err, err_len, EINVAL, "sizing the ring buffer (it must be a power of two)");

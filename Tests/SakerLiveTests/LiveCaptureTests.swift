@@ -159,6 +159,28 @@ import SakerTestSupport
         #expect(checked == ["cat", "connect", "true"])
     }
 
+    /// In a PID namespace of its own (as in a container) the agent knows its pid only there, while
+    /// the probe sees host ids: the kernel side must still skip the agent's own syscalls. With
+    /// `write` recorded, the agent's own writes of the recording would otherwise feed back into it.
+    @Test func skipsItsOwnSyscallsInAPIDNamespaceOfItsOwn() throws {
+        let binary = try LiveHarness.sakerBinary()
+        let dir = try LiveHarness.temporaryDirectory()
+        let capture = try LiveHarness.Capture(
+            binary: binary, directory: dir, extraArguments: ["--syscalls", "write"],
+            launcher: ["/usr/bin/unshare", "--pid", "--fork", "--mount-proc"])
+        #expect(capture.pid > 0 && capture.pid != capture.child.pid, "saker's host pid, the launcher's child")
+        let shell = try Child("/bin/sh", ["-c", "cat /etc/hostname > /dev/null; echo x > \(dir.path)/w.tmp"])
+        #expect(shell.wait() == 0)
+        let events = try capture.stop()
+        #expect(capture.child.wait() == 0, "unshare ends with saker")
+        #expect(events.contains { $0.type == .execve && $0.param("comm") == .string("cat") }, "the host's processes are recorded")
+        #expect(events.contains { $0.type == .write && $0.pid == Int64(shell.pid) }, "writes are recorded")
+        let own = events.filter { $0.pid == Int64(capture.pid) && $0.type != .procsnapshot }
+        let ownTypes = Set(own.map(\.type.name)).sorted()
+        #expect(ownTypes == [], "\(own.count) events of saker's own")
+        try? FileManager.default.removeItem(at: dir)
+    }
+
     @Test func corruptRecordingsFailWithTheLineNumber() throws {
         let binary = try LiveHarness.sakerBinary()
         let dir = try LiveHarness.temporaryDirectory()

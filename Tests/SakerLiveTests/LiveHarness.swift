@@ -40,15 +40,24 @@ enum LiveHarness {
         let child: Child
         let output: String
         let errorLog: String
+        /// The capture's own (host) pid: the child, or the launcher's child when there is one.
+        let pid: Int32
 
-        init(binary: String, directory: URL, extraArguments: [String] = []) throws {
+        /// Starts `saker capture`, through `launcher` (a command and its arguments, e.g. unshare
+        /// with `--fork`, which must start saker as its only child) when given.
+        init(binary: String, directory: URL, extraArguments: [String] = [], launcher: [String] = []) throws {
             output = directory.appendingPathComponent("capture.jsonl").path
             errorLog = directory.appendingPathComponent("capture.err").path
-            child = try Child(binary, ["capture", "--output", output] + extraArguments, stderr: errorLog)
+            let command = launcher + [binary, "capture", "--output", output] + extraArguments
+            child = try Child(command[0], Array(command.dropFirst()), stderr: errorLog)
             // Ready once the probe is attached (the command says so on stderr).
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
-                if let text = try? String(contentsOfFile: errorLog, encoding: .utf8), text.contains("attached") { return }
+                if let text = try? String(contentsOfFile: errorLog, encoding: .utf8), text.contains("attached") {
+                    let children = readText("/proc/\(child.pid)/task/\(child.pid)/children").split(separator: " ")
+                    pid = launcher.isEmpty ? child.pid : (children.first.flatMap { Int32($0) } ?? -1)
+                    return
+                }
                 var raw: Int32 = 0
                 if waitpid(child.pid, &raw, WNOHANG) == child.pid { break }
                 usleep(50_000)
@@ -58,13 +67,12 @@ enum LiveHarness {
             throw LiveTestError("saker capture did not report being attached: \(log)")
         }
 
-        var pid: Int32 { child.pid }
-
-        /// Stops the capture with SIGINT and returns the recorded events (header checked).
+        /// Stops the capture with SIGINT (sent to saker itself, not to a launcher) and returns the
+        /// recorded events (header checked).
         func stop() throws -> [Event] {
             // Let the reader drain the workload's last records.
             usleep(300_000)
-            child.signal(SIGINT)
+            kill(pid, SIGINT)
             let status = child.wait(timeout: 30)
             let log = (try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? ""
             guard status == 0 else { throw LiveTestError("saker capture exited with \(status): \(log)") }

@@ -7,7 +7,8 @@
  * - All syscall knowledge lives in userspace: it fills `syscall_descs` (a mmapped global), which
  *   says per syscall number whether to emit and which arguments to copy (strings, sockaddr, fd
  *   pairs, structs, socket tuples). This program stays generic and small.
- * - The agent's own thread group is skipped here, in the kernel (`self_tgid`).
+ * - The agent's own thread group is skipped here, in the kernel (`self_tgid`, as the agent sees it:
+ *   in its own PID namespace when it runs in one, `self_pidns_dev`/`self_pidns_ino`).
  * - Records are built in a per-CPU scratch buffer and copied to the ring buffer with
  *   BPF_RB_NO_WAKEUP unless the ring holds more than `wakeup_bytes`; userspace polls on a short
  *   timer, so a busy loop does not pay for a wake-up per event.
@@ -38,6 +39,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by userspace before load. */
 const volatile __u32 self_tgid = 0;
+/* The agent's PID namespace (nsfs device and inode) when it is not the initial one; then
+ * self_tgid is a pid of that namespace. Zero: the agent sees host pids. */
+const volatile __u64 self_pidns_dev = 0;
+const volatile __u64 self_pidns_ino = 0;
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
 /* Filled by userspace (mmapped .bss). */
@@ -481,11 +486,24 @@ static __always_inline unsigned long arg_of(struct saker_record_header *h, __u8 
     }
 }
 
+/* Whether the current task belongs to the agent; `tgid` is its host thread group id. On the
+ * host this is one comparison (the other branch is dead code the verifier drops); in a PID
+ * namespace the helper gives the task's ids there, and fails for tasks of other namespaces. */
+static __always_inline bool current_is_self(__u32 tgid)
+{
+    if (!self_pidns_ino)
+        return tgid == self_tgid;
+    struct bpf_pidns_info ns = {};
+    if (bpf_get_ns_current_pid_tgid(self_pidns_dev, self_pidns_ino, &ns, sizeof(ns)) != 0)
+        return false;
+    return ns.tgid == self_tgid;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(saker_sys_exit, struct pt_regs *regs, long ret)
 {
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-    if (tgid == self_tgid)
+    if (current_is_self(tgid))
         return 0;
     /* tp_btf arguments are trusted BTF pointers: direct loads (CO-RE relocated through
      * vmlinux.h) are plain memory reads, much cheaper than a probe-read helper call each. */
@@ -549,7 +567,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(saker_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-    if (tgid == self_tgid)
+    if (current_is_self(tgid))
         return 0;
     struct scratch *s = get_scratch();
     if (!s)
@@ -609,7 +627,8 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(saker_fork, struct task_struct *parent, struct task_struct *child)
 {
     /* Skip the agent's own new threads, but report the processes it starts. */
-    if (BPF_CORE_READ(child, tgid) == self_tgid)
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    if (BPF_CORE_READ(child, tgid) == tgid && current_is_self(tgid))
         return 0;
     struct scratch *s = get_scratch();
     if (!s)
@@ -645,7 +664,7 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(saker_exit, struct task_struct *p)
 {
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-    if (tgid == self_tgid)
+    if (current_is_self(tgid))
         return 0;
     struct scratch *s = get_scratch();
     if (!s)

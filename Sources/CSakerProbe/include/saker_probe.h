@@ -21,7 +21,8 @@ struct saker_probe;
 struct saker_probe_options {
     /** Ring buffer size in bytes (a power of two, at least one page). */
     uint32_t ring_bytes;
-    /** Thread group whose syscalls the kernel side skips (the agent itself); 0 for none. */
+    /** Thread group whose syscalls the kernel side skips (the agent itself, as getpid() gives it:
+     *  in the agent's own PID namespace when it runs in one); 0 for none. */
     uint32_t self_tgid;
     /** Fill level in bytes past which the kernel side wakes the reader. */
     uint64_t wakeup_bytes;
