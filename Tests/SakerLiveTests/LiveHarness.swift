@@ -54,8 +54,12 @@ enum LiveHarness {
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
                 if let text = try? String(contentsOfFile: errorLog, encoding: .utf8), text.contains("attached") {
-                    let children = readText("/proc/\(child.pid)/task/\(child.pid)/children").split(separator: " ")
-                    pid = launcher.isEmpty ? child.pid : (children.first.flatMap { Int32($0) } ?? -1)
+                    let children = readText("/proc/\(child.pid)/task/\(child.pid)/children").split { $0 == " " || $0 == "\n" }
+                    guard let saker = launcher.isEmpty ? child.pid : children.first.flatMap({ Int32($0) }), saker > 0 else {
+                        child.signal(SIGKILL)
+                        throw LiveTestError("\(command[0]) has no child process running saker")
+                    }
+                    pid = saker
                     return
                 }
                 var raw: Int32 = 0
