@@ -47,18 +47,7 @@ public struct ConfigurationLoader: Sendable {
     public var dropInCandidate: DropInCandidate?
 
     /// A staged drop-in and the name it will have in the drop-in directory.
-    public struct DropInCandidate: Sendable, Equatable {
-        /// Where the staged file is now.
-        public var path: String
-        /// Its name in the drop-in directory (`50-ansible.yaml`): a plain `.yaml`/`.yml` file name.
-        public var name: String
-
-        /// Creates a candidate; `name` defaults to the last component of `path`.
-        public init(path: String, name: String? = nil) {
-            self.path = path
-            self.name = name ?? String(path.split(separator: "/").last ?? Substring(path))
-        }
-    }
+    public typealias DropInCandidate = StagedFile
 
     /// Creates a loader.
     public init(
@@ -130,7 +119,13 @@ public struct ConfigurationLoader: Sendable {
         // 2. Drop-ins, in lexical order (with the candidate in its place).
         var dropInPaths = dropInDirectory.map { dropIns(in: $0, diagnostics: &diagnostics, trust: &trust) } ?? []
         if let dropInCandidate {
-            placeCandidate(dropInCandidate, in: &dropInPaths, diagnostics: &diagnostics)
+            if dropInCandidate.hasDirectoryFileName {
+                dropInPaths = dropInCandidate.placed(in: dropInPaths)
+            } else {
+                diagnostics.append(ConfigDiagnostic(
+                    "drop-in name '\(dropInCandidate.name)' is not a drop-in file name: expected a name such as 50-local.yaml (\(StagedFile.nameRequirement))",
+                    file: dropInCandidate.path))
+            }
         }
         for path in dropInPaths {
             do throws(FileSystemError) {
@@ -253,22 +248,6 @@ public struct ConfigurationLoader: Sendable {
             diagnostics.append(ConfigDiagnostic("cannot read \(what) '\(path)': \(error)", file: path))
             return nil
         }
-    }
-
-    /// Puts the candidate where a drop-in of its name would be read: in place of the file of that
-    /// name, or at its position in byte order of names.
-    private func placeCandidate(_ candidate: DropInCandidate, in paths: inout [String], diagnostics: inout [ConfigDiagnostic]) {
-        let name = candidate.name
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") else {
-            diagnostics.append(ConfigDiagnostic(
-                "drop-in name '\(name)' is not a drop-in file name: expected a name such as 50-local.yaml (no '/', not hidden, ending in .yaml or .yml)",
-                file: candidate.path))
-            return
-        }
-        func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
-        paths.removeAll { fileName($0) == name }
-        let index = paths.firstIndex { Array(name.utf8).lexicographicallyPrecedes(Array(fileName($0).utf8)) } ?? paths.endIndex
-        paths.insert(candidate.path, at: index)
     }
 
     /// The `*.yaml` and `*.yml` paths of a drop-in directory, sorted by name; none when the

@@ -46,24 +46,19 @@ public struct RuleLoader: Sendable {
     public struct Candidate: Sendable, Equatable {
         /// The rules directory the file is meant for (`/etc/saker/rules.d`).
         public var directory: String
-        /// Where the staged file is now.
-        public var path: String
-        /// Its name in the directory: a plain, non-hidden `.yaml`/`.yml` file name.
-        public var name: String
+        /// The staged file and its name in the directory.
+        public var file: StagedFile
 
-        /// Creates a candidate.
-        public init(directory: String, path: String, name: String) {
+        /// Creates a candidate; `name` defaults to the last component of `path`.
+        public init(directory: String, path: String, name: String? = nil) {
             self.directory = directory
-            self.path = path
-            self.name = name
+            self.file = StagedFile(path: path, name: name)
         }
 
-        /// Why `name` cannot be a rules file of a directory, or nil.
+        /// Why the name cannot be a rules file of a directory, or nil.
         public var nameProblem: String? {
-            guard name.isEmpty || name.contains("/") || name.hasPrefix(".") || !(name.hasSuffix(".yaml") || name.hasSuffix(".yml")) else {
-                return nil
-            }
-            return "'\(name)' is not a rules file name for a directory: expected a name such as local_rules.yaml (no '/', not hidden, ending in .yaml or .yml)"
+            file.hasDirectoryFileName ? nil
+                : "'\(file.name)' is not a rules file name for a directory: expected a name such as local_rules.yaml (\(StagedFile.nameRequirement))"
         }
     }
 
@@ -88,17 +83,11 @@ public struct RuleLoader: Sendable {
     public mutating func load(path: String) {
         if Self.isDirectory(path) {
             switch Self.rulesFiles(inDirectory: path) {
-            case .success(var names):
+            case .success(let names):
                 let prefix = path.hasSuffix("/") ? path : path + "/"
                 var paths = names.map { prefix + $0 }
                 if let candidate, Self.sameDirectory(path, candidate.directory) {
-                    let index = names.firstIndex { Array(candidate.name.utf8).lexicographicallyPrecedes(Array($0.utf8)) } ?? names.endIndex
-                    if let existing = names.firstIndex(of: candidate.name) {
-                        paths[existing] = candidate.path
-                    } else {
-                        names.insert(candidate.name, at: index)
-                        paths.insert(candidate.path, at: index)
-                    }
+                    paths = candidate.file.placed(in: paths)
                     candidateRead = true
                 }
                 for file in paths { load(path: file) }

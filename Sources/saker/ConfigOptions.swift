@@ -3,6 +3,7 @@ import Glibc
 import SakerConfig
 import SakerDefaultRules
 import SakerRules
+import SakerYAML
 
 /// The configuration options shared by `run` and `validate`.
 struct ConfigOptions: ParsableArguments {
@@ -83,7 +84,7 @@ struct AgentSetup {
             source = sources.joined(separator: ", ")
         }
         if let rulesCandidate, !loader.candidateRead {
-            let message = "\(rulesCandidate.path): the rules directory \(rulesCandidate.directory) is not among the rules loaded "
+            let message = "\(rulesCandidate.file.path): the rules directory \(rulesCandidate.directory) is not among the rules loaded "
                 + "(\(source)), so a file there would never be read"
             printError("saker: error: " + message)
             throw Failure(firstError: message)

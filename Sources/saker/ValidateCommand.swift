@@ -1,6 +1,7 @@
 import ArgumentParser
 import SakerConfig
 import SakerRules
+import SakerYAML
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,16 +61,12 @@ struct ValidateCommand: ParsableCommand {
 
     /// The staged rules file, as the loader takes it.
     private var rulesCandidate: RuleLoader.Candidate? {
-        rulesDropIn.map { path in
-            RuleLoader.Candidate(
-                directory: rulesDirectory, path: path,
-                name: dropInName ?? String(path.split(separator: "/").last ?? Substring(path)))
-        }
+        rulesDropIn.map { RuleLoader.Candidate(directory: rulesDirectory, path: $0, name: dropInName) }
     }
 
     func run() throws {
         let setup: AgentSetup
-        let candidate = dropIn.map { ConfigurationLoader.DropInCandidate(path: $0, name: dropInName) }
+        let candidate = dropIn.map { StagedFile(path: $0, name: dropInName) }
         do {
             setup = try AgentSetup.load(
                 configOptions, rules, environment: FieldEnvironment(), json: json, dropInCandidate: candidate,

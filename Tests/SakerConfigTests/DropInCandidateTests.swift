@@ -1,4 +1,5 @@
 import Testing
+import SakerYAML
 @testable import SakerConfig
 
 /// `saker validate --drop-in FILE --as NAME`: a staged drop-in checked in the place it will take.
