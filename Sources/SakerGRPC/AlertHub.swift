@@ -16,12 +16,7 @@ final class AlertHub: Sendable {
     }
 
     /// Counts for the sink's report.
-    struct Counts: Sendable, Equatable {
-        var subscribers = 0
-        var backlog = 0
-        var backlogDropped: UInt64 = 0
-        var subscriberDropped: UInt64 = 0
-    }
+    typealias Counts = GrpcSink.Statistics
 
     private struct State {
         var backlog: [Falco_Outputs_response] = []
@@ -86,7 +81,7 @@ final class AlertHub: Sendable {
 
     /// A new subscriber: it takes the whole backlog (sent first, outside its buffer, so a long
     /// backlog is not cut to the buffer's size), then every published alert through its stream,
-    /// which finishes when the hub closes. Cancelling the consumer unsubscribes it.
+    /// which finishes when the hub closes. The caller unsubscribes when it is done with it.
     func subscribe() -> Subscription {
         let (stream, continuation) = AsyncStream<Falco_Outputs_response>.makeStream(
             bufferingPolicy: .bufferingOldest(subscriberCapacity))
@@ -100,11 +95,10 @@ final class AlertHub: Sendable {
             state.subscribers[id] = continuation
             return (id, Array(state.takeBacklog()))
         }
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
         return Subscription(id: id, backlog: backlog, responses: stream)
     }
 
-    /// Forgets a subscriber (its stream ended or its call was cancelled).
+    /// Forgets a subscriber (its call ended, however it ended).
     func unsubscribe(_ id: UInt64) {
         _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
     }
@@ -112,14 +106,12 @@ final class AlertHub: Sendable {
     /// Finishes every subscriber's stream and refuses further alerts. Alerts still waiting in the
     /// backlog for a `get` are dropped, and counted.
     func close() {
-        let continuations = state.withLock { state -> [AsyncStream<Falco_Outputs_response>.Continuation] in
+        state.withLock { state in
             state.closed = true
             state.counts.backlogDropped += UInt64(state.takeBacklog().count)
-            defer { state.subscribers.removeAll() }
-            return Array(state.subscribers.values)
+            for continuation in state.subscribers.values { continuation.finish() }
+            state.subscribers.removeAll()
         }
-        // Outside the lock: finishing runs `onTermination`, which takes it.
-        for continuation in continuations { continuation.finish() }
     }
 
     var counts: Counts {

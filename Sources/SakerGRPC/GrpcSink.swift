@@ -41,13 +41,13 @@ public final class GrpcSink: AlertSink {
     /// Subscribers and what was lost, at one moment.
     public struct Statistics: Sendable, Equatable {
         /// Clients now subscribed with `sub`.
-        public var subscribers: Int
+        public var subscribers = 0
         /// Alerts waiting for `get` or the next subscriber.
-        public var backlog: Int
+        public var backlog = 0
         /// Alerts dropped from a full backlog (the oldest go first).
-        public var backlogDropped: UInt64
+        public var backlogDropped: UInt64 = 0
         /// Alerts dropped because a subscriber's buffer was full.
-        public var subscriberDropped: UInt64
+        public var subscriberDropped: UInt64 = 0
     }
 
     private let settings: Settings
@@ -103,12 +103,7 @@ public final class GrpcSink: AlertSink {
     }
 
     /// Subscribers and drops now.
-    public var statistics: Statistics {
-        let counts = hub.counts
-        return Statistics(
-            subscribers: counts.subscribers, backlog: counts.backlog, backlogDropped: counts.backlogDropped,
-            subscriberDropped: counts.subscriberDropped)
-    }
+    public var statistics: Statistics { hub.counts }
 
     /// Ends every subscription, stops the server (waiting up to five seconds for open calls to end,
     /// then cancelling them) and removes the socket file, unless another agent, or the next
@@ -131,13 +126,7 @@ public final class GrpcSink: AlertSink {
         if let socketInode, UnixListeningSocket.socketInode(at: settings.socket) == socketInode {
             unlink(settings.socket)
         }
-        // The router's counters cover the output's queue; what was lost past it is said here.
-        let lost = statistics
-        if lost.subscriberDropped > 0 || lost.backlogDropped > 0 {
-            printWarning(
-                "saker: grpc: \(lost.subscriberDropped) alerts dropped for subscribers that read too slowly, "
-                    + "\(lost.backlogDropped) dropped from the full queue for get")
-        }
+        // What was lost past the output's queue is in the router's counters (`droppedPastQueue`).
     }
 
     deinit { close() }
