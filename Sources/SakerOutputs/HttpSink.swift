@@ -1,9 +1,9 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-public import NIOSSL
+import NIOSSL
 public import SakerRules
 import Synchronization
 
@@ -59,6 +59,8 @@ public final class HttpSink: AlertSink {
     private let settings: Settings
     private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     private let client: HTTPClient
+    /// The POST every alert is sent with, its body set per alert.
+    private let request: HTTPClient.Request
     private let closed = Mutex(false)
     /// Set by ``beginStop()``: no more retries or backoff waits.
     private let stopping = Atomic(false)
@@ -70,7 +72,8 @@ public final class HttpSink: AlertSink {
     ///   be read.
     public init(_ settings: Settings) throws(SinkError) {
         guard settings.url.hasPrefix("http://") || settings.url.hasPrefix("https://"),
-            (try? HTTPClient.Request(url: settings.url)) != nil
+            let request = try? HTTPClient.Request(
+                url: settings.url, method: .POST, headers: ["Content-Type": "application/json", "User-Agent": "saker"])
         else { throw SinkError("outputs.http.url is not an http:// or https:// URL: \(settings.url)") }
         var tls = TLSConfiguration.makeClientConfiguration()
         if !settings.caFile.isEmpty {
@@ -104,6 +107,7 @@ public final class HttpSink: AlertSink {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .http1Only
         self.settings = settings
+        self.request = request
         client = HTTPClient(eventLoopGroup: group, configuration: configuration)
     }
 
@@ -190,15 +194,8 @@ public final class HttpSink: AlertSink {
 
     /// One request, waited for on this (the sink's) thread.
     private func post(_ body: [UInt8]) -> Result<Void, AttemptFailure> {
-        let request: HTTPClient.Request
-        do {
-            request = try HTTPClient.Request(
-                url: settings.url, method: .POST,
-                headers: ["Content-Type": "application/json", "User-Agent": "saker"],
-                body: .bytes(body))
-        } catch {
-            return .failure(AttemptFailure(error: SinkError("invalid request to \(settings.url): \(error)"), retryable: false))
-        }
+        var request = self.request
+        request.body = .bytes(body)
         let deadline = NIODeadline.now() + .milliseconds(settings.timeoutMilliseconds)
         let response: HTTPClient.Response
         do {
