@@ -14,11 +14,22 @@ final class DatagramSender: Sendable {
 
     deinit { close() }
 
-    /// Sends one datagram per element, in order; stops at the first that fails.
+    /// Sends one datagram per element (one per alert), in order; stops at the first that fails,
+    /// whose error counts the ones sent before it as delivered.
     func send<Datagrams: Sequence>(_ datagrams: Datagrams) throws(SinkError) where Datagrams.Element == [UInt8] {
         try socket.withLock { (fd: inout Int32) throws(SinkError) in
             if fd < 0 { fd = try Posix.datagramSocket(sendTimeoutMilliseconds: 1_000) }
-            for datagram in datagrams { try Posix.sendDatagram(fd, to: path, datagram) }
+            var sent = 0
+            for datagram in datagrams {
+                do throws(SinkError) {
+                    try Posix.sendDatagram(fd, to: path, datagram)
+                } catch {
+                    var error = error
+                    error.delivered = sent
+                    throw error
+                }
+                sent += 1
+            }
         }
     }
 
