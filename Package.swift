@@ -31,7 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         // The gRPC output: Falco's falco.outputs.service on a unix socket. The Swift code generated
-        // from Sources/SakerGRPC/Protos is committed (scripts/generate-grpc.sh); no build plugin.
+        // from Sources/SakerGRPC/Protos is committed (Sources/SakerGRPC/Protos/generate.sh); no build plugin.
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
