@@ -10,10 +10,7 @@ import SakerTestSupport
 @Suite(.serialized) struct GrpcOutputLiveTests {
     @Test func aSubscriberReceivesTheAlertForAReadOfEtcShadow() async throws {
         let gid = try sakerGroupID()
-        let binary = try #require(getenv("SAKER_BIN").map { String(cString: $0) }, "SAKER_BIN is not set: run the live tests through `make test`")
-        var template = Array("/tmp/saker-grpc-live-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        let dir = String(cString: try #require(made))
+        let (binary, dir) = try liveTestSetup()
         let socket = dir + "/run/saker.sock"
         let log = dir + "/agent.log"
         defer {
@@ -29,19 +26,16 @@ import SakerTestSupport
         ], stdout: log, stderr: nil, append: true)
         var stopped = false
         defer { if !stopped { agent.signal(SIGKILL); agent.wait() } }
-        for _ in 0..<600 where !readText(log).contains("attached") { usleep(50_000) }
-        try #require(readText(log).contains("attached"), "saker run did not attach: \(readText(log))")
+        let attached = await eventually(within: 30) { readText(log).contains("attached") }
+        try #require(attached, "saker run did not attach: \(readText(log))")
         var info = stat()
         try #require(lstat(socket, &info) == 0, "no socket at \(socket): \(readText(log))")
         #expect(info.st_mode & 0o7777 == 0o660)
         #expect(info.st_gid == gid)
 
         let workload = "cp /bin/cat \(dir)/shadowpeek && \(dir)/shadowpeek /etc/shadow > /dev/null"
-        let alert = try await withGRPCClient(
-            transport: .http2NIOPosix(target: .unixDomainSocket(path: socket), transportSecurity: .plaintext)
-        ) { client in
-            let outputs = Falco_Outputs_service.Client(wrapping: client)
-            return try await withThrowingTaskGroup(of: Falco_Outputs_response?.self) { group in
+        let alert = try await withOutputsClient(socket) { outputs in
+            try await withThrowingTaskGroup(of: Falco_Outputs_response?.self) { group in
                 group.addTask {
                     try await outputs.sub(requestProducer: { try await $0.write(Falco_Outputs_request()) }) { response in
                         for try await message in response.messages where message.outputFields["fd.name"] == "/etc/shadow" {
@@ -81,10 +75,7 @@ import SakerTestSupport
 
     @Test func withoutTheGroupTheAgentRefusesToStartAndSaysWhy() throws {
         _ = try sakerGroupID()
-        let binary = try #require(getenv("SAKER_BIN").map { String(cString: $0) }, "SAKER_BIN is not set: run the live tests through `make test`")
-        var template = Array("/tmp/saker-grpc-live-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        let dir = String(cString: try #require(made))
+        let (binary, dir) = try liveTestSetup()
         let socket = dir + "/saker.sock"
         let log = dir + "/agent.log"
         defer {

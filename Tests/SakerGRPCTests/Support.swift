@@ -30,25 +30,18 @@ func removeSocket(_ path: String) {
 /// as CI runs as root.
 func sakerGroupID() throws -> gid_t {
     if let entry = getgrnam("saker") { return entry.pointee.gr_gid }
-    var pid: pid_t = 0
-    let words: [String] = ["/usr/sbin/groupadd", "--system", "saker"]
-    let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    try #require(posix_spawn(&pid, "/usr/sbin/groupadd", nil, nil, argv, environ) == 0, "cannot run groupadd")
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
+    try ChildProcess("/usr/sbin/groupadd", ["--system", "saker"]).wait()
     let entry = try #require(getgrnam("saker"), "groupadd --system saker did not create the group")
     return entry.pointee.gr_gid
 }
 
-/// Polls `condition` every 5 ms for at most `seconds`; whether it became true.
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
+/// The binary under test (`make test` sets SAKER_BIN) and a new temporary directory for one
+/// live test.
+func liveTestSetup() throws -> (binary: String, directory: String) {
+    let binary = try #require(getenv("SAKER_BIN").map { String(cString: $0) }, "SAKER_BIN is not set: run the live tests through `make test`")
+    var template = Array("/tmp/saker-grpc-live-XXXXXX".utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+    return (binary, String(cString: try #require(made)))
 }
 
 /// Runs `body` with a Falco outputs client connected to the unix socket at `path`.

@@ -105,6 +105,17 @@ public func readText(_ path: String) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// Polls `condition` every 5 ms for at most `seconds`, sleeping the task in between; whether it
+/// became true.
+public func eventually(within seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
+
 /// Polls `condition` every 5 ms for at most `seconds`; whether it became true.
 public func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
     var now = timespec()
