@@ -18,8 +18,7 @@ mkdir -p "$SAKER_DIST/system-tests"
 echo "unit_exposure=$score" >>"$SAKER_DIST/system-tests/metrics.txt"
 
 # The packages ship exactly this unit.
-deb=$(ls "$SAKER_DIST"/saker_*_amd64.deb 2>/dev/null | head -1)
-[[ -n $deb ]] || fail "no .deb in $SAKER_DIST: run make packages first"
+deb=$SAKER_DIST/$(dist_file "saker_*_amd64.deb")
 assert_eq "$(sha256sum <"$unit")" "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./lib/systemd/system/saker.service | sha256sum)" \
     "the .deb's saker.service (same as systemd/saker.service)"
 

@@ -4,9 +4,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-deb=$(cd "$SAKER_DIST" && ls saker_*_amd64.deb 2>/dev/null | head -1)
-[[ -n $deb ]] || fail "no saker_*_amd64.deb in $SAKER_DIST: run make packages first"
-version=${deb#saker_}; version=${version%_amd64.deb}
+deb=$(dist_file "saker_*_amd64.deb")
+version=$(deb_version "$deb")
 up_version=$version+e2e1
 metrics=$SAKER_DIST/system-tests/metrics.txt
 mkdir -p "$SAKER_DIST/system-tests"
@@ -36,8 +35,6 @@ cexec deb apt-get install -y -q "/dist/$deb" </dev/null >/dev/null || fail "apt-
 wait_unit_ready deb saker 60
 ready_ms=$(( $(now_ms) - t0 ))
 assert_eq enabled "$(cexec deb systemctl is-enabled saker)" "saker.service after install"
-assert_eq active "$(unit_prop deb saker ActiveState)" ActiveState
-assert_eq running "$(unit_prop deb saker SubState)" SubState
 assert_match '^Ready: [0-9]+ rules' "$(unit_prop deb saker StatusText)" StatusText
 assert_eq saker "$(cexec deb ps -o user= -p "$(unit_prop deb saker MainPID)")" "the agent's user"
 
@@ -129,12 +126,7 @@ restarts=$(unit_prop deb saker NRestarts)
 since=$(cexec deb date +%s)
 wait_journal deb saker "saker.service: Failed with result 'watchdog'" 40 --since="@$since" >/dev/null
 wait_journal deb saker 'Watchdog timeout' 5 --since="@$since" >/dev/null
-deadline=$((SECONDS + 30))
-until (($(unit_prop deb saker NRestarts) > restarts)); do
-    ((SECONDS < deadline)) || fail "NRestarts stayed $restarts after the watchdog fired"
-    sleep 0.3
-done
-wait_unit_ready deb saker 60
+wait_restarted deb saker "$restarts"
 step "watchdog: killed and restarted (NRestarts $restarts -> $(unit_prop deb saker NRestarts)), READY again"
 cexec deb rm -r /etc/systemd/system/saker.service.d
 cexec deb systemctl daemon-reload
@@ -145,12 +137,7 @@ wait_unit_ready deb saker 60
 pid=$(unit_prop deb saker MainPID)
 restarts=$(unit_prop deb saker NRestarts)
 cexec deb kill -9 "$pid"
-deadline=$((SECONDS + 30))
-until (($(unit_prop deb saker NRestarts) > restarts)); do
-    ((SECONDS < deadline)) || fail "no restart after kill -9 (NRestarts $restarts)"
-    sleep 0.3
-done
-wait_unit_ready deb saker 60
+wait_restarted deb saker "$restarts"
 [[ $(unit_prop deb saker MainPID) != "$pid" ]] || fail "MainPID unchanged after kill -9"
 step "kill -9: restarted as PID $(unit_prop deb saker MainPID), READY"
 out=$(cexec deb saker status) || { echo "$out" >&2; fail "saker status (metrics listener on 127.0.0.1:8765) failed"; }

@@ -4,8 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-rpm=$(ls "$SAKER_DIST"/saker-*.x86_64.rpm 2>/dev/null | head -1)
-[[ -n $rpm ]] || fail "no saker-*.x86_64.rpm in $SAKER_DIST: run make packages first"
+rpm=$SAKER_DIST/$(dist_file "saker-*.x86_64.rpm")
 step "checking $(basename "$rpm")"
 
 list=$(rpm -qp --list "$rpm")

@@ -4,8 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tarball=$(cd "$SAKER_DIST" && ls saker-*-linux-x86_64.tar.gz 2>/dev/null | head -1)
-[[ -n $tarball ]] || fail "no saker-*-linux-x86_64.tar.gz in $SAKER_DIST: run make packages first"
+tarball=$(dist_file "saker-*-linux-x86_64.tar.gz")
 dir=${tarball%.tar.gz}
 
 container_start tarball

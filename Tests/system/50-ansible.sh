@@ -19,8 +19,8 @@ step "ansible-lint (production profile)"
 step "argument spec against defaults"
 "$FLEET_VENV/bin/python" "$FLEET_DIR/check_argument_specs.py" "$SAKER_REPO/ansible/roles/saker"
 
-deb=$(fleet_deb)
-version=$(fleet_deb_version "$deb")
+deb=$(dist_file "saker_*_amd64.deb")
+version=$(deb_version "$deb")
 C=fleet-ansible
 container_start "$C" --bind-ro="$FLEET_VENV" --bind-ro="$SAKER_REPO/ansible:/srv/ansible" \
     --bind-ro="$FLEET_DIR:/srv/fleet" ${FLEET_NSPAWN_ARGS:-}

@@ -32,8 +32,8 @@ for param in $(sed -n 's/^# @param \([a-z_]*\).*/\1/p' "$M/manifests/init.pp"); 
     grep -q "^saker::$param:" "$M/data/common.yaml" "$M"/data/os/*.yaml || fail "no Hiera default for saker::$param"
 done
 
-deb=$(fleet_deb)
-version=$(fleet_deb_version "$deb")
+deb=$(dist_file "saker_*_amd64.deb")
+version=$(deb_version "$deb")
 C=fleet-puppet
 mkdir -p "$SAKER_E2E_CACHE/apt-archives/partial"
 container_start "$C" --bind-ro="$M:/srv/puppet/modules/saker" \

@@ -21,7 +21,7 @@ while IFS= read -r -d '' file; do
 done < <(find "$CB" -name '*.rb' -print0)
 (cd "$CB" && rubocop --format simple) || fail "rubocop is not clean"
 
-deb=$(fleet_deb)
+deb=$(dist_file "saker_*_amd64.deb")
 C=fleet-chef
 mkdir -p "$SAKER_E2E_CACHE/apt-archives/partial"
 container_start "$C" --bind-ro="$CB:/srv/chef/cookbooks/saker" \

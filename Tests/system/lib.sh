@@ -41,6 +41,9 @@
 #                                  waits until UNIT (saker) is active/running — for Type=notify
 #                                  that means READY=1 arrived; fails with its status and journal
 #                                  when it fails or the timeout (60 s) passes.
+#     wait_restarted NAME UNIT BEFORE [TIMEOUT]
+#                                  waits until UNIT's NRestarts exceeds BEFORE (TIMEOUT 30 s),
+#                                  then until it is ready again (wait_unit_ready).
 #     wait_journal NAME UNIT REGEX TIMEOUT [JOURNALCTL_ARG...]
 #                                  waits until a journal line of UNIT matches the extended REGEX
 #                                  and prints the first such line; extra arguments go to
@@ -52,6 +55,9 @@
 #                                  fail, saying what was expected and what was found.
 #     step MSG...                  prints a timestamped progress line.
 #     now_ms                       milliseconds since the epoch (for measurements).
+#     dist_file GLOB               the file name (no directory) in SAKER_DIST matching GLOB, the
+#                                  highest version when there are several; fails when none.
+#     deb_version FILE             the Debian version in a saker_VERSION_amd64.deb file name.
 #
 # Needs root, debootstrap and systemd-container on the host (.ci/install-deps test).
 # lib.sh installs an EXIT trap that stops every container the sourcing script started; a
@@ -73,6 +79,15 @@ E2E_EXIT_HOOKS=()
 
 step() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 now_ms() { date +%s%3N; }
+
+dist_file() {
+    local file
+    file=$(find "$SAKER_DIST" -maxdepth 1 -name "$1" -printf '%f\n' 2>/dev/null | sort -V | tail -1)
+    [[ -n $file ]] || fail "no $1 in $SAKER_DIST: run make packages first"
+    printf '%s\n' "$file"
+}
+
+deb_version() { local v=${1#saker_}; printf '%s\n' "${v%_amd64.deb}"; }
 
 fail() {
     printf 'FAIL: %s\n' "$*" >&2
@@ -253,6 +268,16 @@ wait_unit_ready() {
         fi
         sleep 0.2
     done
+}
+
+wait_restarted() {
+    local name=$1 unit=$2 before=$3 timeout=${4:-30} deadline
+    deadline=$((SECONDS + timeout))
+    until (($(unit_prop "$name" "$unit" NRestarts) > before)); do
+        ((SECONDS < deadline)) || fail "$unit in $name was not restarted within $timeout s (NRestarts stayed $before)"
+        sleep 0.3
+    done
+    wait_unit_ready "$name" "$unit" 60
 }
 
 wait_journal() {

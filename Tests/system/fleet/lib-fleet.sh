@@ -7,17 +7,6 @@ FLEET_VENV=${SAKER_FLEET_VENV:-/var/cache/saker-e2e/venv}
 # toolchain's libraries in to try a debug build); unset in CI.
 FLEET_NSPAWN_ARGS=${FLEET_NSPAWN_ARGS:-}
 
-# The newest saker .deb in dist/ (fails when `make packages` has not made one).
-fleet_deb() {
-    local deb
-    deb=$(find "$SAKER_DIST" -maxdepth 1 -name 'saker_*_amd64.deb' -printf '%f\n' 2>/dev/null | sort -V | tail -1)
-    [[ -n $deb ]] || fail "no saker_*_amd64.deb in $SAKER_DIST: run make packages first"
-    printf '%s\n' "$deb"
-}
-
-# The Debian version inside a .deb file name saker_VERSION_amd64.deb.
-fleet_deb_version() { local v=${1#saker_}; printf '%s\n' "${v%_amd64.deb}"; }
-
 # Reads /etc/shadow in container NAME with a uniquely named program and waits for the agent's
 # alert about exactly that program (other agents on this host see the same kernel events, so a
 # plain `cat` could match someone else's). Prints the alert line.
