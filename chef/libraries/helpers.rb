@@ -5,6 +5,7 @@ require 'yaml'
 module Saker
   # Helpers shared by the resources and templates.
   module Helpers
+    # A drop-in or rules file name: what `saker validate --as` accepts, spelled for Chef.
     PLAIN_YAML_NAME = /\A[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml\z/
 
     module_function

@@ -7,7 +7,7 @@ unified_mode true
 provides :saker_config
 
 property :dropin, String, name_property: true,
-                          regex: /\A[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml\z/,
+                          regex: Saker::Helpers::PLAIN_YAML_NAME,
                           description: 'The drop-in file name.'
 property :config, Hash, default: {},
                         description: 'Settings, keys as in docs/configuration.md.'

@@ -6,7 +6,7 @@ unified_mode true
 provides :saker_rules
 
 property :file_name, String, name_property: true,
-                             regex: /\A[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml\z/,
+                             regex: Saker::Helpers::PLAIN_YAML_NAME,
                              description: 'The rules file name.'
 property :content, String, required: %i[create],
                            description: 'The rules (Falco rules language).'

@@ -296,6 +296,8 @@ module SakerChefSimulation
 
     def initialize(cookbook, facts, attributes)
       @cookbook = File.expand_path(cookbook)
+      # As Chef does: libraries first, so resources and recipes may use them.
+      Dir[File.join(@cookbook, 'libraries/*.rb')].each { |file| load file }
       @types = Dir[File.join(@cookbook, 'resources/*.rb')].to_h do |file|
         type = ResourceType.new(file)
         [type.name, type]
@@ -303,7 +305,6 @@ module SakerChefSimulation
       @node = Node.new(facts)
       Dir[File.join(@cookbook, 'attributes/*.rb')].each { |file| @node.load_attributes(file) }
       @node.merge!(SakerChefSimulation.deep_merge(@node, attributes))
-      Dir[File.join(@cookbook, 'libraries/*.rb')].each { |file| load file }
       @problems = []
       @log = []
     end
