@@ -26,9 +26,11 @@ cp "$bin" "$src/prebuilt/saker"
 cp "$man" "$src/prebuilt/saker.1"
 cp "$repo/packaging/saker.yaml" "$src/prebuilt/saker.yaml"
 cp "$repo/Sources/SakerDefaultRules/saker_rules.yaml" "$src/prebuilt/saker_rules.yaml"
-for doc in install configuration operations security outputs rules; do
-    cp "$repo/docs/$doc.md" "$src/prebuilt/docs/"
-done
+# The docs every package ships: packaging/docs.list.
+while read -r doc; do
+    cp "$repo/docs/$doc" "$src/prebuilt/docs/"
+    echo "prebuilt/docs/$doc"
+done <"$repo/packaging/docs.list" >"$src/debian/saker.docs"
 
 (cd "$src" && dpkg-buildpackage -b -us -uc --no-sign >"$work/build.log" 2>&1) \
     || { tail -40 "$work/build.log" >&2; echo "error: dpkg-buildpackage failed" >&2; exit 1; }

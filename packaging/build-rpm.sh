@@ -15,7 +15,8 @@ cp "$repo/packaging/saker.yaml" "$repo/Sources/SakerDefaultRules/saker_rules.yam
 cp "$repo/systemd/saker.service" "$repo/systemd/saker.sysusers" "$repo/systemd/saker.tmpfiles" "$src/"
 cp "$repo/packaging/rpm/90-saker.preset" "$src/"
 cp "$repo/packaging/debian/copyright" "$src/copyright"
-tar -cf "$src/docs.tar" -C "$repo/docs" install.md configuration.md operations.md security.md outputs.md rules.md
+mapfile -t docs <"$repo/packaging/docs.list"
+tar -cf "$src/docs.tar" -C "$repo/docs" "${docs[@]}"
 
 rpmbuild -bb --quiet \
     --load "$repo/packaging/rpm/macros.systemd" \

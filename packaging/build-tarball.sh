@@ -18,9 +18,9 @@ install -D -m 0644 "$repo/packaging/saker.yaml" "$d/etc/saker.yaml"
 for f in saker.service saker.sysusers saker.tmpfiles; do
     install -D -m 0644 "$repo/systemd/$f" "$d/systemd/$f"
 done
-for doc in install configuration operations security outputs rules; do
-    install -D -m 0644 "$repo/docs/$doc.md" "$d/doc/$doc.md"
-done
+while read -r doc; do
+    install -D -m 0644 "$repo/docs/$doc" "$d/doc/$doc"
+done <"$repo/packaging/docs.list"
 install -m 0755 "$repo/packaging/tarball/install.sh" "$d/install.sh"
 
 mkdir -p "$out"
