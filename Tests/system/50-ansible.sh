@@ -71,17 +71,12 @@ expect_ok "second run"
 assert_match 'changed=0 +unreachable=0 +failed=0' "$(recap)" "second run recap"
 
 step "config change: reload, not restart"
-pid=$(unit_prop "$C" saker.service MainPID)
-restarts=$(unit_prop "$C" saker.service NRestarts)
-since=$(cexec "$C" date +%s)
+fleet_reload_mark "$C"
 play "{$base, \"saker_config\": {\"priority\": \"notice\"}}"
 expect_ok "config change"
 grep -q 'RUNNING HANDLER \[saker : Reload saker\]' <<<"$out" || { show; fail "the reload handler did not run"; }
 grep -q 'RUNNING HANDLER \[saker : Restart saker\]' <<<"$out" && { show; fail "a config change restarted the agent"; }
-wait_journal "$C" saker.service 'saker: reloaded:' 20 --since=@"$since" >/dev/null
-assert_eq "$pid" "$(unit_prop "$C" saker.service MainPID)" "MainPID after a config change"
-assert_eq "$restarts" "$(unit_prop "$C" saker.service NRestarts)" "NRestarts after a config change"
-fleet_assert_ready "$C"
+fleet_assert_reloaded "$C" "a config change"
 cexec "$C" grep -qx 'priority: notice' /etc/saker/config.d/50-ansible.yaml || fail "changed drop-in not written"
 
 step "a bad variable fails in the argument spec"
@@ -104,7 +99,7 @@ play "{$base, \"saker_config\": {\"priority\": \"notice\"}, \"saker_rules_files\
 ((rc != 0)) || fail "a broken rules file was accepted"
 grep -q "nonexistent field proc.nme" <<<"$out" || { show; fail "the rules validation error does not say why"; }
 cexec "$C" test ! -e /etc/saker/rules.d/broken.yaml || fail "a rules file that does not validate was written"
-assert_eq "$pid" "$(unit_prop "$C" saker.service MainPID)" "MainPID after the refused changes"
+assert_eq "$FLEET_PID" "$(unit_prop "$C" saker.service MainPID)" "MainPID after the refused changes"
 
 step "check mode on the installed host"
 play "{$base, \"saker_config\": {\"priority\": \"warning\"}}" --check --diff

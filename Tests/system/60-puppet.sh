@@ -17,8 +17,7 @@ step "puppet parser validate, puppet epp validate, puppet-lint --fail-on-warning
 puppet parser validate "$M"/manifests/*.pp "$M"/types/*.pp "$M"/examples/*.pp || fail "puppet parser validate"
 puppet epp validate "$M"/templates/*.epp || fail "puppet epp validate"
 (cd "$M" && puppet-lint --relative --fail-on-warnings manifests types examples) || fail "puppet-lint is not clean"
-check=$(ruby -wc "$M"/lib/puppet/functions/saker/to_yaml.rb 2>&1) || fail "ruby -wc to_yaml.rb: $check"
-[[ $check == "Syntax OK" ]] || fail "ruby -wc to_yaml.rb warns: $check"
+fleet_ruby_check "$M"/lib/puppet/functions/saker/to_yaml.rb
 python3 -m json.tool "$M/metadata.json" >/dev/null || fail "metadata.json is not JSON"
 step "REFERENCE.md is puppet strings' output for the module as it is; every parameter has Hiera data"
 ref=$(mktemp -d)
@@ -35,9 +34,7 @@ done
 deb=$(dist_file "saker_*_amd64.deb")
 version=$(deb_version "$deb")
 C=fleet-puppet
-mkdir -p "$SAKER_E2E_CACHE/apt-archives/partial"
-container_start "$C" --bind-ro="$M:/srv/puppet/modules/saker" \
-    --bind="$SAKER_E2E_CACHE/apt-archives:/var/cache/apt/archives" $FLEET_NSPAWN_ARGS
+fleet_container_start "$C" --bind-ro="$M:/srv/puppet/modules/saker"
 root=${E2E_ROOT[$C]}
 
 # apply MANIFEST [puppet args...]: puppet apply in the container; output in $out, status in $rc.
@@ -55,9 +52,7 @@ manifest() { printf "class { 'saker':\n  package_source => '/dist/%s',\n  rules_
 
 step "bare container -> Debian's puppet (apt)"
 t0=$(now_ms)
-cexec "$C" apt-get -o APT::Sandbox::User=root update -qq
-apt_out=$(cexec "$C" apt-get -o APT::Sandbox::User=root install -y -qq --no-install-recommends puppet 2>&1) \
-    || { printf '%s\n' "$apt_out" | tail -40 >&2; fail "apt-get install puppet in $C"; }
+fleet_apt_install "$C" puppet
 t_tool=$(( $(now_ms) - t0 ))
 step "puppet $(cexec "$C" puppet --version) installed in $(fleet_seconds "$t_tool") s"
 
@@ -79,16 +74,11 @@ apply "$(manifest "config => { 'priority' => 'informational' },")"
 expect_rc 0 "second apply"
 
 step "config change: reload, not restart"
-pid=$(unit_prop "$C" saker.service MainPID)
-restarts=$(unit_prop "$C" saker.service NRestarts)
-since=$(cexec "$C" date +%s)
+fleet_reload_mark "$C"
 apply "$(manifest "config => { 'priority' => 'notice' },")"
 expect_rc 2 "config change"
 grep -q "Service\[saker.service\]: Triggered 'refresh'" <<<"$out" || { show; fail "the config change did not refresh the service"; }
-wait_journal "$C" saker.service 'saker: reloaded:' 20 --since=@"$since" >/dev/null
-assert_eq "$pid" "$(unit_prop "$C" saker.service MainPID)" "MainPID after a config change"
-assert_eq "$restarts" "$(unit_prop "$C" saker.service NRestarts)" "NRestarts after a config change"
-fleet_assert_ready "$C"
+fleet_assert_reloaded "$C" "a config change"
 
 step "a mistyped parameter is refused"
 apply "$(manifest "ensure => 'installed',")"
@@ -101,7 +91,7 @@ apply "$(manifest "config => { 'priority' => 'loud' },")"
 ((rc == 4 || rc == 6)) || { show; fail "priority => loud: expected a failed resource, puppet apply exited $rc"; }
 grep -q "priority: 'loud' is not one of" <<<"$out" || { show; fail "the validation error does not say why"; }
 assert_eq "$before" "$(cexec "$C" sha256sum /etc/saker/config.d/50-puppet.yaml)" "drop-in after a failed validation"
-assert_eq "$pid" "$(unit_prop "$C" saker.service MainPID)" "MainPID after the refused change"
+assert_eq "$FLEET_PID" "$(unit_prop "$C" saker.service MainPID)" "MainPID after the refused change"
 
 step "--noop writes nothing"
 apply "$(manifest "config => { 'priority' => 'warning' },")" --noop

@@ -15,24 +15,18 @@ CB=$SAKER_REPO/chef
 
 "$FLEET_DIR/install-tools" chef
 step "ruby -wc and rubocop"
-while IFS= read -r -d '' file; do
-    check=$(ruby -wc "$file" 2>&1) || fail "ruby -wc $file: $check"
-    [[ $check == "Syntax OK" ]] || fail "ruby -wc $file warns: $check"
-done < <(find "$CB" -name '*.rb' -print0)
+mapfile -d '' ruby_files < <(find "$CB" -name '*.rb' -print0)
+fleet_ruby_check "${ruby_files[@]}"
 (cd "$CB" && rubocop --format simple) || fail "rubocop is not clean"
 
 deb=$(dist_file "saker_*_amd64.deb")
 C=fleet-chef
-mkdir -p "$SAKER_E2E_CACHE/apt-archives/partial"
-container_start "$C" --bind-ro="$CB:/srv/chef/cookbooks/saker" \
-    --bind="$SAKER_E2E_CACHE/apt-archives:/var/cache/apt/archives" $FLEET_NSPAWN_ARGS
+fleet_container_start "$C" --bind-ro="$CB:/srv/chef/cookbooks/saker"
 root=${E2E_ROOT[$C]}
 
 step "package, ruby-chef-utils and ohai in the container (apt)"
 t0=$(now_ms)
-cexec "$C" apt-get -o APT::Sandbox::User=root update -qq 2>/dev/null
-apt_out=$(cexec "$C" apt-get -o APT::Sandbox::User=root install -y -qq --no-install-recommends \
-    ruby-chef-utils ohai "/dist/$deb" 2>&1) || { printf '%s\n' "$apt_out" | tail -40 >&2; fail "apt-get install in $C"; }
+fleet_apt_install "$C" ruby-chef-utils ohai "/dist/$deb"
 step "installed in $(fleet_seconds $(( $(now_ms) - t0 ))) s"
 wait_unit_ready "$C" saker.service
 
@@ -95,14 +89,11 @@ assert_eq "file[/etc/saker/config.d/50-chef.yaml]:delete file[/etc/saker/rules.d
     "the remove recipe's resources"
 
 step "the live agent reloads the rendered drop-in and rules file"
-pid=$(unit_prop "$C" saker.service MainPID)
-since=$(cexec "$C" date +%s)
+fleet_reload_mark "$C"
 cexec "$C" install -m 0644 /root/good/00-50-chef.yaml /etc/saker/config.d/50-chef.yaml
 cexec "$C" install -m 0644 /root/good/01-fleet.yaml /etc/saker/rules.d/fleet.yaml
 cexec "$C" systemctl reload saker.service
-wait_journal "$C" saker.service 'saker: reloaded:' 20 --since=@"$since" >/dev/null
-assert_eq "$pid" "$(unit_prop "$C" saker.service MainPID)" "MainPID after the reload"
-fleet_assert_ready "$C"
+fleet_assert_reloaded "$C" "the reload"
 fleet_marker_alert "$C"
 
 container_stop "$C"

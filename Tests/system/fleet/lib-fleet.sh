@@ -18,6 +18,53 @@ fleet_shadow_alert() {
     wait_journal "$name" saker.service "Sensitive file opened for reading.*process=$reader" "$timeout"
 }
 
+# fleet_ruby_check FILE...: `ruby -wc` says "Syntax OK" and nothing else for each file.
+fleet_ruby_check() {
+    local file check
+    for file in "$@"; do
+        check=$(ruby -wc "$file" 2>&1) || fail "ruby -wc $file: $check"
+        [[ $check == "Syntax OK" ]] || fail "ruby -wc $file warns: $check"
+    done
+}
+
+# fleet_container_start NAME [NSPAWN_ARG...]: container_start with the host's apt archive cache
+# bound in (the tools and packages downloaded once across runs) and FLEET_NSPAWN_ARGS.
+fleet_container_start() {
+    local name=$1
+    shift
+    mkdir -p "$SAKER_E2E_CACHE/apt-archives/partial"
+    # shellcheck disable=SC2086  # FLEET_NSPAWN_ARGS is a list of arguments
+    container_start "$name" "$@" --bind="$SAKER_E2E_CACHE/apt-archives:/var/cache/apt/archives" $FLEET_NSPAWN_ARGS
+}
+
+# fleet_apt_install NAME PACKAGE...: apt-get update and install (no recommends) in container
+# NAME; on failure prints apt's last lines and fails.
+fleet_apt_install() {
+    local name=$1 apt_out
+    shift
+    cexec "$name" apt-get -o APT::Sandbox::User=root update -qq 2>/dev/null
+    apt_out=$(cexec "$name" apt-get -o APT::Sandbox::User=root install -y -qq --no-install-recommends "$@" 2>&1) \
+        || { printf '%s\n' "$apt_out" | tail -40 >&2; fail "apt-get install $* in $name"; }
+}
+
+# Before a change that must reload (not restart) the agent in container NAME: remembers
+# saker.service's MainPID (FLEET_PID), NRestarts and the time.
+fleet_reload_mark() {
+    FLEET_PID=$(unit_prop "$1" saker.service MainPID)
+    FLEET_RESTARTS=$(unit_prop "$1" saker.service NRestarts)
+    FLEET_SINCE=$(cexec "$1" date +%s)
+}
+
+# After it: the agent logged a reload since fleet_reload_mark, kept its MainPID and NRestarts
+# (WHAT names the change in messages), and is ready.
+fleet_assert_reloaded() {
+    local name=$1 what=$2
+    wait_journal "$name" saker.service 'saker: reloaded:' 20 --since=@"$FLEET_SINCE" >/dev/null
+    assert_eq "$FLEET_PID" "$(unit_prop "$name" saker.service MainPID)" "MainPID after $what"
+    assert_eq "$FLEET_RESTARTS" "$(unit_prop "$name" saker.service NRestarts)" "NRestarts after $what"
+    fleet_assert_ready "$name"
+}
+
 # ActiveState/SubState of saker.service and the first word of its STATUS=.
 fleet_assert_ready() {
     local name=$1 state status
