@@ -100,6 +100,7 @@ let package = Package(
             name: "SakerGRPC",
             dependencies: [
                 "SakerOutputs", "SakerRules",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

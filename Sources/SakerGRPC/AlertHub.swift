@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Where the gRPC sink puts alerts and the `sub` and `get` calls take them.
@@ -19,21 +20,15 @@ final class AlertHub: Sendable {
     typealias Counts = GrpcSink.Statistics
 
     private struct State {
-        var backlog: [Falco_Outputs_response] = []
-        var backlogHead = 0
+        var backlog = CircularBuffer<Falco_Outputs_response>()
         var subscribers: [UInt64: AsyncStream<Falco_Outputs_response>.Continuation] = [:]
         var nextID: UInt64 = 0
         var closed = false
         var counts = Counts()
 
-        var backlogCount: Int { backlog.count - backlogHead }
-
-        mutating func takeBacklog() -> ArraySlice<Falco_Outputs_response> {
-            defer {
-                backlog.removeAll(keepingCapacity: true)
-                backlogHead = 0
-            }
-            return backlog[backlogHead...]
+        mutating func takeBacklog() -> [Falco_Outputs_response] {
+            defer { backlog.removeAll(keepingCapacity: true) }
+            return Array(backlog)
         }
     }
 
@@ -52,15 +47,11 @@ final class AlertHub: Sendable {
             guard !state.closed else { return }
             if state.subscribers.isEmpty {
                 for response in responses {
-                    if state.backlogCount >= backlogCapacity {
-                        state.backlogHead += 1
+                    if state.backlog.count >= backlogCapacity {
+                        state.backlog.removeFirst()
                         state.counts.backlogDropped += 1
                     }
                     state.backlog.append(response)
-                }
-                if state.backlogHead >= 1024, state.backlogHead * 2 >= state.backlog.count {
-                    state.backlog.removeFirst(state.backlogHead)
-                    state.backlogHead = 0
                 }
                 return
             }
@@ -76,7 +67,7 @@ final class AlertHub: Sendable {
 
     /// The alerts waiting in the backlog, oldest first; the backlog is empty afterwards.
     func drainBacklog() -> [Falco_Outputs_response] {
-        state.withLock { Array($0.takeBacklog()) }
+        state.withLock { $0.takeBacklog() }
     }
 
     /// A new subscriber: it takes the whole backlog (sent first, outside its buffer, so a long
@@ -93,7 +84,7 @@ final class AlertHub: Sendable {
                 return (id, [])
             }
             state.subscribers[id] = continuation
-            return (id, Array(state.takeBacklog()))
+            return (id, state.takeBacklog())
         }
         return Subscription(id: id, backlog: backlog, responses: stream)
     }
@@ -118,7 +109,7 @@ final class AlertHub: Sendable {
         state.withLock { state in
             var counts = state.counts
             counts.subscribers = state.subscribers.count
-            counts.backlog = state.backlogCount
+            counts.backlog = state.backlog.count
             return counts
         }
     }

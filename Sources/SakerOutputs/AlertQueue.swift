@@ -1,4 +1,5 @@
 import Glibc
+import NIOCore
 public import SakerRules
 import Synchronization
 
@@ -11,11 +12,10 @@ import Synchronization
 /// not expose.)
 public final class AlertQueue: Sendable {
     private struct State {
-        var items: [Alert] = []
-        var head = 0
+        var items = CircularBuffer<Alert>()
         var dropped: UInt64 = 0
         var closed = false
-        var count: Int { items.count - head }
+        var count: Int { items.count }
     }
 
     /// The most alerts held at once.
@@ -86,7 +86,6 @@ public final class AlertQueue: Sendable {
             if discardingPending {
                 state.dropped += UInt64(state.count)
                 state.items.removeAll()
-                state.head = 0
             }
         }
         signalConsumer()
@@ -102,16 +101,9 @@ public final class AlertQueue: Sendable {
     private func takeNow(maximum: Int) -> [Alert]? {
         state.withLock { state -> [Alert]? in
             guard state.count > 0 else { return nil }
-            let end = state.head + min(max(maximum, 1), state.count)
-            let batch = Array(state.items[state.head..<end])
-            state.head = end
-            if state.head == state.items.count {
-                state.items.removeAll(keepingCapacity: true)
-                state.head = 0
-            } else if state.head >= 1024, state.head * 2 >= state.items.count {
-                state.items.removeFirst(state.head)
-                state.head = 0
-            }
+            let taken = min(max(maximum, 1), state.count)
+            let batch = Array(state.items.prefix(taken))
+            state.items.removeFirst(taken)
             return batch
         }
     }
