@@ -32,16 +32,22 @@ build_filter_parser() {
         "${sources[@]}" "$root/Fuzz/FilterParserFuzz/FilterParserFuzz.swift" -o "$out/filter-parser-fuzz"
 }
 
+# Prints what a failed libFuzzer run left in LOG and fails, saying WHAT found a problem. The
+# crash report (what failed, on which input) comes before the backtrace: show both ends.
+report_failure() {
+    local log="$1" what="$2"
+    grep -m 5 -E "Fatal error|ERROR:|Test unit written|crash-" "$log" || true
+    tail -n 40 "$log"
+    echo "$what found a problem; the full log is $log" >&2
+    return 1
+}
+
 # Runs every input under the given directories once.
 replay() {
     local name="$1"; shift
     local log="$out/$name-replay.log"
     if ! (cd "$out" && "./$name" -runs=0 -max_len=4096 -timeout=10 "$@") >"$log" 2>&1; then
-        # The crash report (what failed, on which input) comes before the backtrace: show both ends.
-        grep -m 5 -E "Fatal error|ERROR:|Test unit written|crash-" "$log" || true
-        tail -n 40 "$log"
-        echo "replaying the $name corpus found a problem; the full log is $log" >&2
-        return 1
+        report_failure "$log" "replaying the $name corpus"
     fi
     echo "$name: $(find "$@" -type f | wc -l) inputs replayed, all pass"
 }
@@ -56,10 +62,7 @@ run() {
     local log="$out/$name.log"
     if ! (cd "$out" && "./$name" -seed="${FUZZ_SEED:-0}" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
         -dict="$dict" "$corpus") >"$log" 2>&1; then
-        grep -m 5 -E "Fatal error|ERROR:|Test unit written|crash-" "$log" || true
-        tail -n 40 "$log"
-        echo "fuzzing $name found a problem; the full log is $log" >&2
-        return 1
+        report_failure "$log" "fuzzing $name"
     fi
     grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done)" "$log" || tail -n 3 "$log"
 }
@@ -72,4 +75,4 @@ if $replay; then
     exit 0
 fi
 echo "fuzzing the filter parser for ${seconds}s"
-run filter-parser-fuzz "$root/Fuzz/FilterParserFuzz/seeds" "$root/Fuzz/FilterParserFuzz/filter.dict"
+run filter-parser-fuzz "$parser_dir/seeds" "$parser_dir/filter.dict"
