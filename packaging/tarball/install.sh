@@ -82,11 +82,10 @@ trap 'rm -f "$tmp"' EXIT
 localize "$here/systemd/saker.service" >"$tmp"
 put "$tmp" "$unitdir/saker.service" 0644
 install -d -m 0755 /etc/saker /etc/saker/config.d /etc/saker/rules.d
+localize "$here/etc/saker.yaml" >"$tmp"
 if [[ -e /etc/saker/saker.yaml ]]; then
-    localize "$here/etc/saker.yaml" >"$tmp"
     cmp -s "$tmp" /etc/saker/saker.yaml || say "kept your /etc/saker/saker.yaml (the shipped default differs: see $here/etc/saker.yaml)"
 else
-    localize "$here/etc/saker.yaml" >"$tmp"
     put "$tmp" /etc/saker/saker.yaml 0644
 fi
 
